@@ -1,0 +1,120 @@
+// The bi-encoder: texts in, unit vectors out, batched and padded only to the longest item in each batch.
+import ort from 'onnxruntime-node';
+import type { Settings } from '../contract/settings.js';
+import { createOnnxSession, modelFile, type OnnxSession } from './onnx-session.js';
+import { profileFor, type ModelProfile } from './profiles.js';
+import { loadTokenizer, padBatch, type Encoded, type TextTokenizer } from './tokenizer.js';
+
+export interface EmbedStats {
+  ms: number;
+  batches: number;
+  tokens: number;
+}
+
+export interface EmbedderOptions {
+  id: string;
+  modelDir: string;
+  settings: Pick<Settings, 'executionProvider' | 'preferQuantized' | 'embedBatchSize'>;
+  log?: (line: string) => void;
+}
+
+export class Embedder {
+  private constructor(
+    readonly profile: ModelProfile,
+    readonly tokenizer: TextTokenizer,
+    private readonly onnx: OnnxSession,
+    readonly dim: number,
+    private readonly batchSize: number,
+  ) {}
+
+  static async load(opts: EmbedderOptions): Promise<Embedder> {
+    const profile = profileFor(opts.id, opts.modelDir, 'embedder');
+    const tokenizer = await loadTokenizer(opts.modelDir);
+    const onnx = await createOnnxSession(modelFile(opts.modelDir, opts.settings.preferQuantized), opts.settings.executionProvider, opts.log);
+    const probe = new Embedder(profile, tokenizer, onnx, 0, opts.settings.embedBatchSize);
+    const [v] = await probe.run([tokenizer.encode('probe', profile.maxLength)]);
+    return new Embedder(profile, tokenizer, onnx, v!.length, opts.settings.embedBatchSize);
+  }
+
+  get provider(): string { return this.onnx.provider; }
+  get fallbackReason(): string | null { return this.onnx.fallbackReason; }
+  get modelPath(): string { return this.onnx.modelPath; }
+  /** Identifies the vectors this embedder makes: change it and stored vectors must be recomputed. */
+  get key(): string { return `${this.profile.id}:${this.dim}:${this.profile.pooling}:${this.profile.passagePrefix}`; }
+  /** Tokens the passage prefix adds, which count against the chunk budget. */
+  get prefixTokens(): number { return this.profile.passagePrefix ? this.tokenizer.count(this.profile.passagePrefix) : 0; }
+
+  async embedQuery(text: string): Promise<Float32Array> {
+    const [v] = await this.run([this.tokenizer.encode(this.profile.queryPrefix + text, this.profile.maxLength)]);
+    return v!;
+  }
+
+  async embedPassages(texts: string[], stats?: EmbedStats): Promise<Float32Array[]> {
+    const encoded = texts.map((t) => this.tokenizer.encode(this.profile.passagePrefix + t, this.profile.maxLength));
+    // Sorting by length keeps padding inside a batch small; results go back to input order.
+    const order = encoded.map((_, i) => i).sort((a, b) => encoded[a]!.ids.length - encoded[b]!.ids.length);
+    const out = new Array<Float32Array>(texts.length);
+    const t0 = performance.now();
+    for (let start = 0; start < order.length; start += this.batchSize) {
+      const idx = order.slice(start, start + this.batchSize);
+      const vectors = await this.run(idx.map((i) => encoded[i]!));
+      idx.forEach((i, j) => { out[i] = vectors[j]!; });
+      if (stats) { stats.batches++; stats.tokens += idx.reduce((s, i) => s + encoded[i]!.ids.length, 0); }
+    }
+    if (stats) stats.ms += performance.now() - t0;
+    return out;
+  }
+
+  private async run(batch: Encoded[]): Promise<Float32Array[]> {
+    const { ids, mask, types, rows, cols } = padBatch(batch, this.tokenizer.padId);
+    const feeds: Record<string, ort.Tensor> = {
+      input_ids: new ort.Tensor('int64', ids, [rows, cols]),
+      attention_mask: new ort.Tensor('int64', mask, [rows, cols]),
+    };
+    if (this.onnx.inputNames.includes('token_type_ids')) feeds.token_type_ids = new ort.Tensor('int64', types, [rows, cols]);
+    const result = await this.onnx.session.run(feeds);
+    const hidden = (result.last_hidden_state ?? result[this.onnx.outputNames[0]!])!;
+    return pool(hidden.data as Float32Array, mask, rows, cols, hidden.dims[2]!, this.profile);
+  }
+
+  async close(): Promise<void> {
+    await this.onnx.session.release();
+  }
+}
+
+/** Mean (mask-weighted) or CLS pooling, then optional L2 normalisation. */
+export function pool(hidden: Float32Array, mask: BigInt64Array, rows: number, cols: number, dim: number, profile: Pick<ModelProfile, 'pooling' | 'normalize'>): Float32Array[] {
+  const out: Float32Array[] = [];
+  for (let r = 0; r < rows; r++) {
+    const v = new Float32Array(dim);
+    if (profile.pooling === 'cls') {
+      v.set(hidden.subarray(r * cols * dim, r * cols * dim + dim));
+    } else {
+      let n = 0;
+      for (let c = 0; c < cols; c++) {
+        if (mask[r * cols + c] === 0n) continue;
+        n++;
+        const base = (r * cols + c) * dim;
+        for (let d = 0; d < dim; d++) v[d]! += hidden[base + d]!;
+      }
+      for (let d = 0; d < dim; d++) v[d]! /= Math.max(n, 1);
+    }
+    if (profile.normalize) normalise(v);
+    out.push(v);
+  }
+  return out;
+}
+
+export function normalise(v: Float32Array): Float32Array {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i]! * v[i]!;
+  const n = Math.sqrt(s) || 1;
+  for (let i = 0; i < v.length; i++) v[i]! /= n;
+  return v;
+}
+
+export function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+}

@@ -1,0 +1,70 @@
+// One ONNX Runtime session per model per process, on the best execution provider that really starts.
+import { existsSync } from 'node:fs';
+import ort from 'onnxruntime-node';
+import type { Settings } from '../contract/settings.js';
+
+export type ProviderSetting = Settings['executionProvider'];
+
+export interface OnnxSession {
+  session: ort.InferenceSession;
+  /** The provider actually running the model ('cuda', 'dml', 'coreml' or 'cpu'). */
+  provider: string;
+  modelPath: string;
+  /** Why a requested GPU provider was not used, for logs and the UI. */
+  fallbackReason: string | null;
+  inputNames: readonly string[];
+  outputNames: readonly string[];
+}
+
+/** GPU providers tried by `auto`, per platform, before the CPU. */
+export function gpuProvidersFor(platform: NodeJS.Platform = process.platform): string[] {
+  if (platform === 'linux') return ['cuda'];
+  if (platform === 'win32') return ['dml'];
+  if (platform === 'darwin') return ['coreml'];
+  return [];
+}
+
+function providerOrder(setting: ProviderSetting): string[] {
+  if (setting === 'cpu') return ['cpu'];
+  if (setting === 'auto') return [...gpuProvidersFor(), 'cpu'];
+  return [setting, 'cpu'];
+}
+
+/** Picks `onnx/model_quantized.onnx` when preferred and present, else `onnx/model.onnx`. */
+export function modelFile(modelDir: string, preferQuantized: boolean): string {
+  const int8 = `${modelDir}/onnx/model_quantized.onnx`;
+  const fp32 = `${modelDir}/onnx/model.onnx`;
+  if (preferQuantized && existsSync(int8)) return int8;
+  if (existsSync(fp32)) return fp32;
+  if (existsSync(int8)) return int8;
+  throw new Error(`no ONNX model in ${modelDir}/onnx (expected model.onnx or model_quantized.onnx)`);
+}
+
+export async function createOnnxSession(modelPath: string, setting: ProviderSetting, log: (line: string) => void = () => {}): Promise<OnnxSession> {
+  const reasons: string[] = [];
+  for (const provider of providerOrder(setting)) {
+    try {
+      const session = await ort.InferenceSession.create(modelPath, {
+        executionProviders: [provider],
+        graphOptimizationLevel: 'all',
+        logSeverityLevel: 3,
+      });
+      const fallbackReason = reasons.length ? reasons.join('; ') : null;
+      if (fallbackReason) log(`onnx: ${fallbackReason}; running ${modelPath} on ${provider}`);
+      return { session, provider, modelPath, fallbackReason, inputNames: session.inputNames, outputNames: session.outputNames };
+    } catch (err) {
+      if (provider === 'cpu') throw err;
+      reasons.push(`${provider} provider unavailable: ${firstLine(err)}`);
+    }
+  }
+  throw new Error(`no execution provider could start ${modelPath}`);
+}
+
+function firstLine(err: unknown): string {
+  return String(err instanceof Error ? err.message : err).split('\n')[0]!.slice(0, 200);
+}
+
+/** [rows, cols] int64 tensor from row-major JS numbers (token ids, masks). */
+export function int64Tensor(values: BigInt64Array, rows: number, cols: number): ort.Tensor {
+  return new ort.Tensor('int64', values, [rows, cols]);
+}

@@ -1,0 +1,85 @@
+// The model folder's own tokenizer (Hugging Face tokenizer.json), loaded offline, with the truncation and padding
+// rules the embedder and cross-encoder need.
+import { basename, dirname, resolve } from 'node:path';
+import { AutoTokenizer, env, type PreTrainedTokenizer } from '@huggingface/transformers';
+
+export interface Encoded {
+  ids: number[];
+  typeIds: number[];
+}
+
+export interface TextTokenizer {
+  /** Token count without special tokens: what the chunker measures. */
+  count(text: string): number;
+  /** One sequence with special tokens, cut to maxLength keeping the closing special token(s). */
+  encode(text: string, maxLength: number): Encoded;
+  /** A (query, passage) pair; over maxLength only the passage is cut, the query stays whole. */
+  encodePair(query: string, passage: string, maxLength: number): Encoded;
+  /** Special tokens one sequence carries ([CLS] + [SEP] for BERT). */
+  readonly specialTokens: number;
+  readonly padId: number;
+}
+
+export async function loadTokenizer(modelDir: string): Promise<TextTokenizer> {
+  const dir = resolve(modelDir);
+  env.allowRemoteModels = false;
+  env.allowLocalModels = true;
+  env.localModelPath = dirname(dir) + '/';
+  const tok = await AutoTokenizer.from_pretrained(basename(dir), { local_files_only: true });
+  return wrap(tok);
+}
+
+function wrap(tok: PreTrainedTokenizer): TextTokenizer {
+  const plain = (text: string) => tok.encode(text, { add_special_tokens: false });
+  const single = (text: string) => tok.encode(text, { add_special_tokens: true });
+  const specialTokens = single('').length;
+  // How many special tokens follow the passage in a pair (1 for BERT's [SEP], 1 for XLM-R's </s>).
+  const probe = tok.encode('a', { text_pair: 'b', add_special_tokens: true });
+  const bId = plain('b')[0];
+  const pairTail = probe.length - 1 - probe.lastIndexOf(bId!);
+
+  return {
+    specialTokens,
+    padId: tok.pad_token_id ?? 0,
+    count: (text) => plain(text).length,
+    encode(text, maxLength) {
+      let ids = single(text);
+      if (ids.length > maxLength) {
+        const tail = specialTokens - (specialTokens > 1 ? 1 : 0);
+        ids = [...ids.slice(0, maxLength - tail), ...ids.slice(ids.length - tail)];
+      }
+      return { ids, typeIds: new Array(ids.length).fill(0) };
+    },
+    encodePair(query, passage, maxLength) {
+      const enc = tok._call(query, { text_pair: passage, add_special_tokens: true, return_tensor: false, return_token_type_ids: true } as never) as unknown as { input_ids: number[]; token_type_ids?: number[] };
+      const ids = [...enc.input_ids];
+      const typeIds = enc.token_type_ids ? [...enc.token_type_ids] : new Array(ids.length).fill(0);
+      const over = ids.length - maxLength;
+      if (over > 0) {
+        const at = ids.length - pairTail - over;
+        ids.splice(at, over);
+        typeIds.splice(at, over);
+      }
+      return { ids, typeIds };
+    },
+  };
+}
+
+/** Batch tensors padded only to the longest item of this batch. */
+export function padBatch(items: Encoded[], padId: number): { ids: BigInt64Array; mask: BigInt64Array; types: BigInt64Array; rows: number; cols: number; tokens: number } {
+  const rows = items.length;
+  const cols = Math.max(1, ...items.map((e) => e.ids.length));
+  const ids = new BigInt64Array(rows * cols).fill(BigInt(padId));
+  const mask = new BigInt64Array(rows * cols);
+  const types = new BigInt64Array(rows * cols);
+  let tokens = 0;
+  items.forEach((e, r) => {
+    for (let c = 0; c < e.ids.length; c++) {
+      ids[r * cols + c] = BigInt(e.ids[c]!);
+      mask[r * cols + c] = 1n;
+      types[r * cols + c] = BigInt(e.typeIds[c] ?? 0);
+    }
+    tokens += e.ids.length;
+  });
+  return { ids, mask, types, rows, cols, tokens };
+}
