@@ -1,0 +1,175 @@
+// The indexing run: walk -> (changed files only) parse -> chunk -> store text -> embed -> store vectors.
+// Every document is committed in its own transaction and vectors are added for chunks that lack them, so a run
+// killed at any moment resumes where it stopped: nothing committed is lost and nothing is added twice.
+import { randomUUID } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import type { IndexProgress, IndexSummary, FileStatus, ComponentState } from '../contract/api.js';
+import type { Settings } from '../contract/settings.js';
+import type { Embedder } from '../embed/embedder.js';
+import type { Db } from '../store/db.js';
+import { documentsIn, markSkipped, removeDocument, replaceDocument, getDocument, type DocumentInfo } from '../store/documents.js';
+import { chunksWithoutVectors, countChunksWithoutVectors, storeVectors, type VectorIndex } from '../store/vector-index.js';
+import { approxTokenCounter, chunkDocument } from './chunk.js';
+import { contentHash, parseFile } from './parse/index.js';
+import { walkFolder } from './walk.js';
+
+export interface IndexerDeps {
+  db: Db;
+  embedder: Embedder | null;
+  vectors: VectorIndex | null;
+  dense: ComponentState;
+  settings: Pick<Settings, 'chunkTokens' | 'chunkOverlap' | 'embedBatchSize'>;
+  onProgress?: (p: IndexProgress) => void;
+  signal?: AbortSignal;
+  maxFileBytes?: number;
+}
+
+const SAVE_EVERY_MS = 30_000;
+
+/** Identifies how chunks were cut: a document cut another way is re-chunked on the next run. */
+export function chunkerKey(embedder: Embedder | null, s: IndexerDeps['settings']): string {
+  return `${embedder ? embedder.profile.id : 'approx'}:${s.chunkTokens}:${s.chunkOverlap}`;
+}
+
+export async function indexFolders(folders: string[], deps: IndexerDeps): Promise<IndexSummary> {
+  const runId = randomUUID();
+  const started = performance.now();
+  const { db } = deps;
+  db.prepare('INSERT INTO runs(id, kind, started_at, provider) VALUES (?, ?, ?, ?)').run(runId, 'index', new Date().toISOString(), deps.embedder?.provider ?? null);
+  const summary: IndexSummary = {
+    runId, filesSeen: 0, filesIndexed: 0, filesUnchanged: 0, filesRemoved: 0, filesSkipped: 0, chunksAdded: 0,
+    chunksRemoved: 0, vectorsAdded: 0, ms: 0, provider: deps.embedder?.provider ?? null, skipped: [], dense: deps.dense,
+  };
+  const progress: IndexProgress = {
+    runId, phase: 'scanning', filesDone: 0, filesTotal: 0, chunksDone: 0, chunksTotal: countChunksWithoutVectors(db),
+    chunksPerSecond: 0, etaSeconds: null, skipped: 0,
+  };
+  const emit = () => {
+    const secs = (performance.now() - started) / 1000;
+    progress.chunksPerSecond = secs > 0 ? progress.chunksDone / secs : 0;
+    const filesLeft = progress.filesTotal - progress.filesDone;
+    const perFile = progress.filesDone ? secs / progress.filesDone : null;
+    const chunksLeft = progress.chunksTotal - progress.chunksDone;
+    progress.etaSeconds = perFile !== null && progress.chunksPerSecond > 0
+      ? Math.max(filesLeft * perFile, chunksLeft / progress.chunksPerSecond)
+      : perFile !== null ? filesLeft * perFile : null;
+    deps.onProgress?.({ ...progress });
+  };
+  const key = chunkerKey(deps.embedder, deps.settings);
+  const counter = deps.embedder ? deps.embedder.tokenizer : approxTokenCounter;
+  const chunkOpts = {
+    chunkTokens: deps.settings.chunkTokens, overlapTokens: deps.settings.chunkOverlap,
+    prefixTokens: deps.embedder?.prefixTokens ?? 0, maxModelTokens: deps.embedder?.profile.maxLength ?? 512,
+  };
+  let lastSave = performance.now();
+  const dropVectors = (ids: number[]) => { deps.vectors?.remove(ids); summary.chunksRemoved += ids.length; };
+  const embedPending = async (all: boolean) => {
+    if (!deps.embedder || !deps.vectors) return;
+    const batch = deps.settings.embedBatchSize * 4;
+    for (;;) {
+      if (!all && countChunksWithoutVectors(db) < batch) return;
+      const rows = chunksWithoutVectors(db, batch);
+      if (rows.length === 0) return;
+      progress.phase = 'embedding';
+      const vectors = await deps.embedder.embedPassages(rows.map((r) => r.text));
+      storeVectors(db, rows.map((r) => r.id), vectors);
+      deps.vectors.add(rows.map((r) => r.id), vectors);
+      summary.vectorsAdded += rows.length;
+      progress.chunksDone += rows.length;
+      if (performance.now() - lastSave > SAVE_EVERY_MS) { deps.vectors.save(); lastSave = performance.now(); }
+      emit();
+      if (deps.signal?.aborted) return;
+    }
+  };
+
+  try {
+    for (const folder of folders) {
+      emit();
+      const known = documentsIn(db, folder);
+      const entries = [];
+      for await (const entry of walkFolder(folder, { maxFileBytes: deps.maxFileBytes })) entries.push(entry);
+      progress.filesTotal += entries.length;
+      summary.filesSeen += entries.length;
+      progress.phase = 'indexing';
+      const seen = new Set(entries.map((e) => e.path));
+      for (const path of known.keys()) {
+        if (!seen.has(path)) { dropVectors(removeDocument(db, path)); summary.filesRemoved++; }
+      }
+      for (const entry of entries) {
+        if (deps.signal?.aborted) break;
+        progress.currentFile = entry.relPath;
+        const info: DocumentInfo = { path: entry.path, folder, hash: null, size: 'size' in entry ? entry.size ?? 0 : 0, mtimeMs: 'mtimeMs' in entry ? entry.mtimeMs ?? 0 : 0 };
+        if ('skipped' in entry && entry.skipped) {
+          dropVectors(markSkipped(db, info, 'skipped', entry.reason));
+          noteSkipped(summary, progress, info.path, entry.reason);
+        } else {
+          await indexOne(info, known.get(entry.path));
+        }
+        progress.filesDone++;
+        emit();
+        await embedPending(false);
+      }
+    }
+    if (!deps.signal?.aborted) await embedPending(true);
+    progress.phase = deps.signal?.aborted ? 'cancelled' : 'done';
+  } catch (err) {
+    progress.phase = 'error';
+    progress.error = { code: 'index-failed', message: `Indexing stopped: ${(err as Error).message}`, action: 'Fix the cause and re-index; finished files are kept.' };
+    throw err;
+  } finally {
+    deps.vectors?.save();
+    summary.ms = performance.now() - started;
+    progress.currentFile = undefined;
+    progress.etaSeconds = 0;
+    emit();
+    db.prepare('UPDATE runs SET finished_at = ?, summary = ? WHERE id = ?').run(new Date().toISOString(), JSON.stringify({ ...summary, skipped: summary.skipped.length }), runId);
+  }
+  return summary;
+
+  async function indexOne(info: DocumentInfo, existing: ReturnType<typeof getDocument> | undefined): Promise<void> {
+    if (existing && existing.state === 'indexed' && existing.size === info.size && existing.mtimeMs === info.mtimeMs && existing.chunkerKey === key) {
+      summary.filesUnchanged++;
+      return;
+    }
+    let hash: string;
+    try {
+      hash = await contentHash(info.path);
+    } catch (err) {
+      const reason = `unreadable: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
+      dropVectors(markSkipped(db, info, 'error', reason));
+      noteSkipped(summary, progress, info.path, reason);
+      return;
+    }
+    info.hash = hash;
+    if (existing && existing.state === 'indexed' && existing.hash === hash && existing.chunkerKey === key) {
+      db.prepare('UPDATE documents SET size = ?, mtime_ms = ? WHERE id = ?').run(info.size, info.mtimeMs, existing.id);
+      summary.filesUnchanged++;
+      return;
+    }
+    const parsed = await parseFile(info.path, { maxBytes: deps.maxFileBytes });
+    if (!parsed.ok) {
+      dropVectors(markSkipped(db, info, parsed.code === 'empty' ? 'skipped' : 'error', parsed.reason));
+      noteSkipped(summary, progress, info.path, parsed.reason);
+      return;
+    }
+    // Hash what was parsed: a file changed after hashing is caught by the parser's before/after check.
+    const chunks = chunkDocument(parsed.doc, counter, chunkOpts);
+    const { removed, added } = replaceDocument(db, { ...info, kind: parsed.doc.kind, title: parsed.doc.title }, chunks, key);
+    dropVectors(removed);
+    summary.chunksAdded += added.length;
+    summary.filesIndexed++;
+    if (deps.embedder) progress.chunksTotal += added.length;
+  }
+}
+
+function noteSkipped(summary: IndexSummary, progress: IndexProgress, path: string, reason: string): void {
+  const status: FileStatus = { path, state: 'skipped', reason, chunks: 0, bytes: 0 };
+  summary.skipped.push(status);
+  summary.filesSkipped++;
+  progress.skipped++;
+}
+
+/** Re-stats a path for the watcher: gone -> removed from the index. */
+export async function pathExists(path: string): Promise<boolean> {
+  return stat(path).then(() => true, () => false);
+}

@@ -1,0 +1,95 @@
+// The SQLite file: documents, chunks (+ FTS5 for BM25), stored vectors, settings, history and a run log.
+// SQLite is the source of truth; the FAISS file beside it is a derived index that start-up checks and repairs.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+
+export type Db = Database.Database;
+
+const SCHEMA_VERSION = 1;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS folders (path TEXT PRIMARY KEY, added_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+  id INTEGER PRIMARY KEY,
+  path TEXT NOT NULL UNIQUE,
+  folder TEXT NOT NULL,
+  kind TEXT,
+  title TEXT,
+  hash TEXT,
+  size INTEGER NOT NULL DEFAULT 0,
+  mtime_ms REAL NOT NULL DEFAULT 0,
+  state TEXT NOT NULL,
+  reason TEXT,
+  chunker_key TEXT,
+  chunks INTEGER NOT NULL DEFAULT 0,
+  indexed_at TEXT
+);
+CREATE INDEX IF NOT EXISTS documents_folder ON documents(folder);
+CREATE TABLE IF NOT EXISTS chunks (
+  id INTEGER PRIMARY KEY,
+  document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+  ord INTEGER NOT NULL,
+  text TEXT NOT NULL,
+  char_start INTEGER NOT NULL,
+  char_end INTEGER NOT NULL,
+  page INTEGER,
+  heading_path TEXT NOT NULL DEFAULT '[]',
+  token_count INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_document ON chunks(document_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(text, content='chunks', content_rowid='id', tokenize='unicode61 remove_diacritics 2');
+CREATE TRIGGER IF NOT EXISTS chunks_ai AFTER INSERT ON chunks BEGIN
+  INSERT INTO chunks_fts(rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TRIGGER IF NOT EXISTS chunks_ad AFTER DELETE ON chunks BEGIN
+  INSERT INTO chunks_fts(chunks_fts, rowid, text) VALUES ('delete', old.id, old.text);
+END;
+CREATE TABLE IF NOT EXISTS vectors (
+  chunk_id INTEGER PRIMARY KEY REFERENCES chunks(id) ON DELETE CASCADE,
+  vector BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS runs (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  started_at TEXT NOT NULL,
+  finished_at TEXT,
+  provider TEXT,
+  summary TEXT
+);
+CREATE TABLE IF NOT EXISTS history (
+  request_id TEXT PRIMARY KEY,
+  question TEXT NOT NULL,
+  asked_at TEXT NOT NULL,
+  status TEXT NOT NULL,
+  answer TEXT NOT NULL DEFAULT '',
+  result TEXT
+);
+`;
+
+export function openDb(storeDir: string): Db {
+  mkdirSync(storeDir, { recursive: true });
+  const nativeBinding = process.env.LOCALRAG_SQLITE_BINDING;
+  const db = new Database(join(storeDir, 'localrag.sqlite'), nativeBinding ? { nativeBinding } : {});
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  db.exec(SCHEMA);
+  const version = getMeta(db, 'schema_version');
+  if (version === null) setMeta(db, 'schema_version', String(SCHEMA_VERSION));
+  else if (Number(version) > SCHEMA_VERSION) {
+    throw new Error(`this store was written by a newer localrag (schema ${version} > ${SCHEMA_VERSION}); update the app`);
+  }
+  return db;
+}
+
+export function getMeta(db: Db, key: string): string | null {
+  const row = db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+  return row?.value ?? null;
+}
+
+export function setMeta(db: Db, key: string, value: string): void {
+  db.prepare('INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+}
