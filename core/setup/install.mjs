@@ -97,6 +97,12 @@ function ensureElectron() {
   say(ok ? 'Electron: binary installed' : 'Electron: binary unavailable (offline?); `npm start` will run the app in serve mode in your browser.');
 }
 
+// Browser tests drive Debian's Chromium (Playwright's own browser download is not reachable offline).
+function ensureTestBrowser() {
+  if (process.platform !== 'linux' || existsSync('/usr/bin/chromium')) return;
+  if (!aptInstall(['chromium'])) say('Chromium: not installed; browser tests will skip (apt-get install chromium)');
+}
+
 function build() {
   if (!run(npm, ['run', 'build', '--silent'])) throw new Error('build failed');
 }
@@ -109,6 +115,7 @@ try {
   }
   ensureOnnxCuda();
   ensureElectron();
+  ensureTestBrowser();
   build();
   say('done');
 } catch (err) {

@@ -1,0 +1,44 @@
+// Shared CLI option parsing: every command takes --store, --models and --json; errors are one line on stderr.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { join } from 'node:path';
+import { defaultDataDir, defaultModelsDir } from '../models/paths.js';
+
+export const EXIT = { ok: 0, error: 1, usage: 2, answerUnavailable: 3 } as const;
+
+export class UsageError extends Error {}
+
+export const commonOptions = {
+  store: { type: 'string' },
+  models: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  provider: { type: 'string' },
+  quiet: { type: 'boolean', short: 'q', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const satisfies ParseArgsConfig['options'];
+
+export function parse<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O) {
+  try {
+    return parseArgs({ args: argv, options: { ...commonOptions, ...options }, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+export function storeDirOf(v: { store?: string | boolean }): string {
+  return typeof v.store === 'string' ? v.store : join(defaultDataDir(), 'store');
+}
+
+export function modelsDirOf(v: { models?: string | boolean }): string {
+  return typeof v.models === 'string' ? v.models : defaultModelsDir();
+}
+
+export function num(v: unknown, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got "${v}"`);
+  return n;
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value) + '\n');
+}

@@ -1,0 +1,14 @@
+// localrag bench index|query|rerank: runs the benchmark script of that name (the same as npm run bench:<name>).
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { EXIT, UsageError } from '../args.js';
+
+const NAMES = ['index', 'query', 'rerank'];
+
+export async function run(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || !NAMES.includes(name)) throw new UsageError(`bench needs one of: ${NAMES.join(', ')}`);
+  const script = fileURLToPath(new URL(`../../../test/bench/${name}.bench.ts`, import.meta.url));
+  const r = spawnSync(process.execPath, ['--import', 'tsx', script, ...rest], { stdio: 'inherit' });
+  return r.status ?? EXIT.error;
+}

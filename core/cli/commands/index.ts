@@ -1,0 +1,28 @@
+// localrag index <folder...>: remember the folders and index them; skipped files are listed with their reasons.
+import { EXIT, parse, printJson, UsageError } from '../args.js';
+import { openEngine } from '../open-engine.js';
+import { progressPrinter } from '../progress-bar.js';
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, {});
+  if (positionals.length === 0) throw new UsageError('index needs at least one folder: localrag index <folder...>');
+  const engine = await openEngine(values);
+  try {
+    const folders = positionals.map((p) => engine.library.add(p));
+    const bar = values.json || values.quiet ? null : progressPrinter();
+    const unsubscribe = engine.subscribe((event, payload) => { if (event === 'onIndexProgress') bar?.update(payload as never); });
+    const summary = await engine.library.index(folders);
+    unsubscribe();
+    bar?.done();
+    if (values.json) {
+      printJson({ folders, ...summary, status: await engine.getStatus() });
+    } else {
+      console.log(`indexed ${summary.filesIndexed} files (${summary.filesUnchanged} unchanged, ${summary.filesRemoved} removed, ${summary.filesSkipped} skipped): +${summary.chunksAdded} chunks, -${summary.chunksRemoved}, ${summary.vectorsAdded} vectors in ${(summary.ms / 1000).toFixed(1)} s${summary.provider ? ` on ${summary.provider}` : ''}`);
+      for (const f of summary.skipped) console.log(`  skipped ${f.path}: ${f.reason}`);
+      if (summary.dense.status !== 'ok') console.log(`  note: ${summary.dense.error.message} ${summary.dense.error.action ?? ''}`);
+    }
+    return EXIT.ok;
+  } finally {
+    await engine.close();
+  }
+}

@@ -1,0 +1,21 @@
+// localrag status: what is indexed, which models are present, and whether the LLM answers.
+import { EXIT, parse, printJson } from '../args.js';
+import { openEngine } from '../open-engine.js';
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parse(argv, {});
+  const engine = await openEngine(values);
+  try {
+    const s = await engine.getStatus();
+    if (values.json) { printJson(s); return EXIT.ok; }
+    console.log(`store ${s.storeDir}\nmodels ${s.modelsDir}\nfolders: ${s.folders.join(', ') || '(none)'}`);
+    console.log(`${s.documents} documents, ${s.chunks} chunks, ${s.vectors} vectors`);
+    for (const m of s.models) console.log(`${m.role} ${m.id}: ${m.present ? `present${m.provenance ? ` (${m.provenance})` : ''}` : `MISSING - ${m.howToGet ?? ''}`}`);
+    for (const [name, state] of [['dense retrieval', s.dense], ['cross-encoder', s.cross], [`llm (${s.llm.backend})`, s.llm]] as const) {
+      console.log(`${name}: ${state.status === 'ok' ? 'ok' : `${state.status}: ${state.error.message}`}`);
+    }
+    return EXIT.ok;
+  } finally {
+    await engine.close();
+  }
+}

@@ -1,0 +1,214 @@
+// The engine: every pipeline stage joined behind the one API contract. Hosts (CLI, serve mode, Electron's engine
+// process, tests) create one, call its methods, subscribe to its events, and close it.
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type {
+  AnswerResult, EngineApi, EngineStatus, EventName, FileStatus, HistoryEntry, IndexSummary, LocalRagEvents,
+  ModelStatus, Passage, SearchRequest, SearchResult, RefuseRequest, AskRequest, EvalReport, LlmBackend, AppError,
+} from './contract/api.js';
+import { DEFAULT_SETTINGS, mergeSettings, type Settings } from './contract/settings.js';
+import { EngineError, Library } from './engine/library.js';
+import { ModelRuntime } from './engine/runtime.js';
+import { Answers } from './engine/answers.js';
+import { Searches } from './engine/searches.js';
+import { downloadModel, importModel, modelStatus } from './models/index.js';
+import { getMeta, openDb, setMeta, type Db } from './store/db.js';
+import { counts, getPassages, listFiles } from './store/documents.js';
+
+export { EngineError } from './engine/library.js';
+
+export interface EngineOptions {
+  storeDir: string;
+  modelsDir: string;
+  /** Applied on top of the saved settings for this engine's lifetime only (CLI flags); not persisted. */
+  overrides?: Partial<Settings>;
+  /** Watch folders for changes (the app does; one-shot CLI commands don't). */
+  watch?: boolean;
+  maxFileBytes?: number;
+  log?: (line: string) => void;
+}
+
+type Listener = <E extends EventName>(event: E, payload: LocalRagEvents[E]) => void;
+
+const SESSION_SETTINGS: (keyof Settings)[] = ['embedderModel', 'executionProvider', 'preferQuantized', 'embedBatchSize'];
+const CROSS_SETTINGS: (keyof Settings)[] = ['crossEncoderModel', 'executionProvider', 'preferQuantized', 'crossBatchSize', 'crossMaxLength'];
+
+export async function createEngine(opts: EngineOptions): Promise<Engine> {
+  const engine = new Engine(opts);
+  await engine.start();
+  return engine;
+}
+
+export class Engine implements EngineApi {
+  readonly db: Db;
+  private settings: Settings;
+  private readonly listeners = new Set<Listener>();
+  readonly runtime: ModelRuntime;
+  readonly library: Library;
+  private readonly searches: Searches;
+  private readonly answers: Answers;
+  private readonly log: (line: string) => void;
+
+  constructor(private readonly opts: EngineOptions) {
+    this.log = opts.log ?? (() => {});
+    this.db = openDb(opts.storeDir);
+    const saved = getMeta(this.db, 'settings');
+    this.settings = mergeSettings(DEFAULT_SETTINGS, { ...(saved ? loadSaved(saved) : {}), ...opts.overrides });
+    const settings = () => this.settings;
+    this.runtime = new ModelRuntime(this.db, opts.storeDir, opts.modelsDir, settings, this.log);
+    this.library = new Library(this.db, this.runtime, settings, (p) => this.emit('onIndexProgress', p), this.log, opts.maxFileBytes);
+    this.searches = new Searches(this.db, this.runtime, opts.modelsDir, settings, this.log);
+    this.answers = new Answers(this.db, this.searches, settings, (e, p) => this.emit(e, p));
+  }
+
+  async start(): Promise<void> {
+    if (this.opts.watch) await this.library.restartWatcher();
+  }
+
+  private emit<E extends EventName>(event: E, payload: LocalRagEvents[E]): void {
+    for (const l of this.listeners) l(event, payload);
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async getStatus(): Promise<EngineStatus> {
+    const s = this.settings;
+    const n = counts(this.db);
+    return {
+      version: '0.1.0', storeDir: this.opts.storeDir, modelsDir: this.opts.modelsDir, folders: this.library.folders(),
+      documents: n.documents, chunks: n.chunks, vectors: n.vectors, models: this.models(),
+      dense: await this.runtime.denseState(), cross: await this.searches.crossState(),
+      llm: await this.answers.llmState(), indexing: this.library.progress,
+    };
+  }
+
+  private models(): ModelStatus[] {
+    const s = this.settings;
+    return [modelStatus(this.opts.modelsDir, s.embedderModel, 'embedder'), modelStatus(this.opts.modelsDir, s.crossEncoderModel, 'cross-encoder')];
+  }
+
+  async getSettings(): Promise<Settings> {
+    return this.settings;
+  }
+
+  /** Validates, persists (overrides stay in force) and reloads only the sessions a change affects. */
+  async updateSettings(change: Partial<Settings>): Promise<Settings> {
+    const before = this.settings;
+    const next = mergeSettings(before, change);
+    const saved = getMeta(this.db, 'settings');
+    setMeta(this.db, 'settings', JSON.stringify(mergeSettings(saved ? mergeSettings(DEFAULT_SETTINGS, loadSaved(saved)) : DEFAULT_SETTINGS, change)));
+    this.settings = next;
+    if (SESSION_SETTINGS.some((k) => before[k] !== next[k])) await this.runtime.reset();
+    if (CROSS_SETTINGS.some((k) => before[k] !== next[k])) await this.searches.resetCross();
+    if (before.llmBackend !== next.llmBackend || before.ollamaHost !== next.ollamaHost || before.embeddedModelPath !== next.embeddedModelPath) await this.answers.resetClients();
+    return next;
+  }
+
+  async addFolder(req: { path: string }): Promise<EngineStatus> {
+    const folder = this.library.add(req.path);
+    await this.library.restartWatcher();
+    this.library.index([folder]).catch((err) => this.log(`indexing ${folder} failed: ${(err as Error).message}`));
+    return this.getStatus();
+  }
+
+  async removeFolder(req: { path: string }): Promise<EngineStatus> {
+    await this.library.remove(req.path);
+    return this.getStatus();
+  }
+
+  reindex(req: { path?: string }): Promise<IndexSummary> {
+    return this.library.index(req.path ? [this.library.add(req.path)] : undefined);
+  }
+
+  async listFiles(req: { state?: FileStatus['state'] }): Promise<FileStatus[]> {
+    return listFiles(this.db, req.state);
+  }
+
+  search(req: SearchRequest): Promise<SearchResult> {
+    return this.searches.search(req);
+  }
+
+  refuse(req: RefuseRequest): Promise<SearchResult> {
+    return this.searches.refuse(req);
+  }
+
+  ask(req: AskRequest): Promise<AnswerResult> {
+    return this.answers.ask(req);
+  }
+
+  async cancel(req: { requestId: string }): Promise<{ cancelled: boolean }> {
+    return { cancelled: this.answers.cancel(req.requestId) };
+  }
+
+  async getPassage(req: { chunkId: number }): Promise<Passage & { documentText?: string }> {
+    const [p] = getPassages(this.db, [req.chunkId]);
+    if (!p) throw new EngineError({ code: 'passage-not-found', message: `No passage ${req.chunkId} in the index (it may have been re-indexed).`, action: 'Ask the question again.' });
+    return p;
+  }
+
+  async history(req: { limit?: number }): Promise<HistoryEntry[]> {
+    return this.answers.history(req.limit ?? 50);
+  }
+
+  listLlmModels(): Promise<{ backend: LlmBackend; models: string[]; error?: AppError }> {
+    return this.answers.listModels();
+  }
+
+  async importModel(req: { role: ModelStatus['role']; folder: string; id?: string }): Promise<ModelStatus> {
+    if (req.role === 'llm') throw new EngineError({ code: 'unsupported', message: 'LLMs are not imported: set an Ollama model or a GGUF path in Settings.' });
+    const status = await importModel({ modelsDir: this.opts.modelsDir, folder: req.folder, role: req.role, id: req.id });
+    await this.afterModelArrived(req.role);
+    return status;
+  }
+
+  async downloadModel(req: { id: string }): Promise<ModelStatus> {
+    const status = await downloadModel({
+      modelsDir: this.opts.modelsDir, id: req.id, hubHost: this.settings.hubHost,
+      onProgress: (p) => this.emit('onDownloadProgress', p),
+    });
+    await this.afterModelArrived(status.role);
+    return status;
+  }
+
+  /** A model that arrives is used at once: sessions reload and, for an embedder, vectors are added. */
+  private async afterModelArrived(role: ModelStatus['role']): Promise<void> {
+    if (role === 'embedder') {
+      await this.runtime.reset();
+      this.library.index().catch((err) => this.log(`indexing after model import failed: ${(err as Error).message}`));
+    } else await this.searches.resetCross();
+  }
+
+  async getEvalReport(req: { collection?: string }): Promise<EvalReport | null> {
+    const file = join(this.opts.storeDir, 'eval', 'report.json');
+    if (!existsSync(file)) return null;
+    const report = JSON.parse(readFileSync(file, 'utf8')) as EvalReport;
+    return !req.collection || report.collection === req.collection ? report : null;
+  }
+
+  async close(): Promise<void> {
+    this.answers.cancelAll();
+    await this.library.close();
+    await this.answers.close();
+    await this.searches.close();
+    await this.runtime.close();
+    this.db.close();
+  }
+}
+
+/** Saved settings from an older version may hold keys or values no longer allowed: keep what still validates. */
+function loadSaved(json: string): Partial<Settings> {
+  try {
+    const saved = JSON.parse(json) as Record<string, unknown>;
+    const kept: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(saved)) {
+      try { mergeSettings(DEFAULT_SETTINGS, { [k]: v }); kept[k] = v; } catch { /* dropped: invalid now */ }
+    }
+    return kept as Partial<Settings>;
+  } catch {
+    return {};
+  }
+}
