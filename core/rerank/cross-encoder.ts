@@ -1,0 +1,102 @@
+// The cross-encoder: reads query and passage together and returns one relevance logit per pair. One ONNX session
+// per model, reused; pairs sorted by length and batched so padding only reaches the longest pair of each batch.
+import ort from 'onnxruntime-node';
+import type { Settings } from '../contract/settings.js';
+import { createOnnxSession, modelFile, type OnnxSession } from '../embed/onnx-session.js';
+import { profileFor, type ModelProfile } from '../embed/profiles.js';
+import { loadTokenizer, padBatch, type Encoded, type TextTokenizer } from '../embed/tokenizer.js';
+
+export type CrossSettings = Pick<Settings, 'executionProvider' | 'preferQuantized' | 'crossBatchSize' | 'crossMaxLength'>;
+
+export interface CrossEncoderOptions {
+  id: string;
+  modelDir: string;
+  settings: CrossSettings;
+  log?: (line: string) => void;
+}
+
+/** Accumulated by score(): what the 'cross' stage timing reports. */
+export interface CrossStats {
+  ms: number;
+  batches: number;
+  tokens: number;
+  /** Tokens fed including padding: tokens / paddedTokens is the batching efficiency. */
+  paddedTokens: number;
+  pairs: number;
+}
+
+export function emptyCrossStats(): CrossStats {
+  return { ms: 0, batches: 0, tokens: 0, paddedTokens: 0, pairs: 0 };
+}
+
+export class CrossEncoder {
+  /** Pairs scored since load: lets callers (and tests) see that cached scores were not recomputed. */
+  pairsScored = 0;
+  /** score() calls since load. */
+  calls = 0;
+
+  private constructor(
+    readonly profile: ModelProfile,
+    readonly tokenizer: TextTokenizer,
+    private readonly onnx: OnnxSession,
+    readonly maxLength: number,
+    readonly batchSize: number,
+  ) {}
+
+  static async load(opts: CrossEncoderOptions): Promise<CrossEncoder> {
+    const profile = profileFor(opts.id, opts.modelDir, 'cross-encoder');
+    const tokenizer = await loadTokenizer(opts.modelDir);
+    const onnx = await createOnnxSession(modelFile(opts.modelDir, opts.settings.preferQuantized), opts.settings.executionProvider, opts.log);
+    if (!onnx.outputNames.length) throw new Error(`${onnx.modelPath} has no outputs`);
+    const maxLength = Math.min(opts.settings.crossMaxLength, profile.maxLength);
+    return new CrossEncoder(profile, tokenizer, onnx, maxLength, opts.settings.crossBatchSize);
+  }
+
+  get provider(): string { return this.onnx.provider; }
+  get fallbackReason(): string | null { return this.onnx.fallbackReason; }
+  get modelPath(): string { return this.onnx.modelPath; }
+  get quantized(): boolean { return this.onnx.modelPath.endsWith('_quantized.onnx'); }
+
+  /** One logit per passage, in the order given. */
+  async score(query: string, passages: string[], stats?: CrossStats): Promise<number[]> {
+    this.calls++;
+    const t0 = performance.now();
+    const encoded = passages.map((p) => this.tokenizer.encodePair(query, p, this.maxLength));
+    const order = encoded.map((_, i) => i).sort((a, b) => encoded[a]!.ids.length - encoded[b]!.ids.length);
+    const out = new Array<number>(passages.length);
+    for (let start = 0; start < order.length; start += this.batchSize) {
+      const idx = order.slice(start, start + this.batchSize);
+      const logits = await this.run(idx.map((i) => encoded[i]!), stats);
+      idx.forEach((i, j) => { out[i] = logits[j]!; });
+    }
+    this.pairsScored += passages.length;
+    if (stats) { stats.ms += performance.now() - t0; stats.pairs += passages.length; }
+    return out;
+  }
+
+  private async run(batch: Encoded[], stats?: CrossStats): Promise<number[]> {
+    const { ids, mask, types, rows, cols, tokens } = padBatch(batch, this.tokenizer.padId);
+    const feeds: Record<string, ort.Tensor> = {
+      input_ids: new ort.Tensor('int64', ids, [rows, cols]),
+      attention_mask: new ort.Tensor('int64', mask, [rows, cols]),
+    };
+    if (this.onnx.inputNames.includes('token_type_ids')) feeds.token_type_ids = new ort.Tensor('int64', types, [rows, cols]);
+    const result = await this.onnx.session.run(feeds);
+    const logits = (result.logits ?? result[this.onnx.outputNames[0]!])!;
+    if (stats) { stats.batches++; stats.tokens += tokens; stats.paddedTokens += rows * cols; }
+    return readLogits(logits.data as Float32Array, rows, logits.dims);
+  }
+
+  async close(): Promise<void> {
+    await this.onnx.session.release();
+  }
+}
+
+/**
+ * [batch, 1] logits as they are; for a [batch, C] classifier the last column, the "relevant" class of the usual
+ * two-label (irrelevant, relevant) heads.
+ */
+export function readLogits(data: Float32Array, rows: number, dims: readonly number[]): number[] {
+  const width = dims.length > 1 ? dims[dims.length - 1]! : 1;
+  return Array.from({ length: rows }, (_, r) => data[r * width + width - 1]!);
+}

@@ -1,0 +1,215 @@
+// The reranking stage: none | bi | cross | mixlm over the K retrieved candidates, with a per-question score cache
+// so that re-fusing (alpha, normalisation, k) never touches the model and raising N scores only the new pairs.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type {
+  AppError, Candidate, ComponentState, RerankedCandidate, RerankParams, RetrieveResult, SearchResult, StageTiming,
+} from '../contract/api.js';
+import { CrossEncoder, emptyCrossStats, type CrossSettings } from './cross-encoder.js';
+import { fuseScores, rankOrder, rankScored, type FusedScore } from './fuse.js';
+import { Lru } from './lru.js';
+
+export interface RerankRequest {
+  queryId: string;
+  question: string;
+  retrieval: RetrieveResult;
+  params: RerankParams;
+}
+
+export interface RerankerOptions {
+  /** null when no cross-encoder could be loaded; crossState says why. */
+  crossEncoder: CrossEncoder | null;
+  crossState?: ComponentState;
+  /** Questions whose scores are kept (LRU). */
+  cacheSize?: number;
+  log?: (line: string) => void;
+}
+
+export interface OpenRerankerOptions {
+  id: string;
+  modelDir: string;
+  settings: CrossSettings;
+  cacheSize?: number;
+  log?: (line: string) => void;
+}
+
+/** Thrown by refuse() for a query the cache no longer holds; carries what the UI shows. */
+export class RerankError extends Error {
+  constructor(readonly appError: AppError) {
+    super(appError.message);
+  }
+}
+
+interface QueryEntry {
+  question: string;
+  candidates: Candidate[];
+  dense: ComponentState;
+  params: RerankParams;
+}
+
+/** Cross logits of one question by chunk id; the text guards against a chunk id reused after re-indexing. */
+type CrossCache = Map<number, { text: string; logit: number }>;
+
+export class Reranker {
+  readonly crossEncoder: CrossEncoder | null;
+  private state: ComponentState;
+  private readonly queries: Lru<string, QueryEntry>;
+  private readonly crossScores: Lru<string, CrossCache>;
+  private readonly log: (line: string) => void;
+
+  constructor(opts: RerankerOptions) {
+    this.crossEncoder = opts.crossEncoder;
+    this.state = opts.crossState ?? (opts.crossEncoder ? { status: 'ok' } : missingCross('No cross-encoder was given.'));
+    const size = opts.cacheSize ?? 50;
+    // Several query ids may share one question (re-asked), so ids get more room than questions.
+    this.queries = new Lru(size * 4);
+    this.crossScores = new Lru(size);
+    this.log = opts.log ?? (() => {});
+  }
+
+  /** Loads the cross-encoder from its folder; a missing or broken model gives a reranker that degrades, not a throw. */
+  static async open(opts: OpenRerankerOptions): Promise<Reranker> {
+    const base = { cacheSize: opts.cacheSize, log: opts.log };
+    const onnxDir = join(opts.modelDir, 'onnx');
+    if (!existsSync(join(onnxDir, 'model.onnx')) && !existsSync(join(onnxDir, 'model_quantized.onnx'))) {
+      return new Reranker({ ...base, crossEncoder: null, crossState: missingCross(`No cross-encoder model "${opts.id}" in ${opts.modelDir}.`) });
+    }
+    try {
+      const crossEncoder = await CrossEncoder.load(opts);
+      return new Reranker({ ...base, crossEncoder });
+    } catch (err) {
+      opts.log?.(`rerank: cross-encoder ${opts.id} failed to load: ${String(err)}`);
+      return new Reranker({ ...base, crossEncoder: null, crossState: unavailableCross(err) });
+    }
+  }
+
+  get crossState(): ComponentState { return this.state; }
+
+  async rerank(req: RerankRequest): Promise<SearchResult> {
+    const candidates = [...req.retrieval.candidates].sort((a, b) => a.retrievalRank - b.retrievalRank);
+    const entry: QueryEntry = { question: req.question, candidates, dense: req.retrieval.dense, params: req.params };
+    this.queries.set(req.queryId, entry);
+    return this.run(req.queryId, entry);
+  }
+
+  /** Same question, new parameters: fuses cached scores; only pairs newly inside the top N reach the model. */
+  async refuse(queryId: string, params: Partial<RerankParams>): Promise<SearchResult> {
+    const entry = this.queries.get(queryId);
+    if (!entry) {
+      throw new RerankError({ code: 'query-expired', message: 'That search is no longer in the rerank cache.', action: 'Run the search again.' });
+    }
+    entry.params = { ...entry.params, ...params };
+    return this.run(queryId, entry);
+  }
+
+  async close(): Promise<void> {
+    this.queries.clear();
+    this.crossScores.clear();
+    await this.crossEncoder?.close();
+  }
+
+  private async run(queryId: string, entry: QueryEntry): Promise<SearchResult> {
+    const { question, candidates, params } = entry;
+    const t0 = performance.now();
+    const timings: StageTiming[] = [];
+
+    const biStart = performance.now();
+    const bi = candidates.map((c) => c.denseScore);
+    const dense = denseState(entry.dense, bi);
+    timings.push({ stage: 'bi', ms: performance.now() - biStart, startMs: biStart - t0, note: dense.status === 'ok' ? 'stored vectors' : 'no vectors: retrieval order' });
+
+    const crossStart = performance.now();
+    const wanted = this.crossTargets(params, bi);
+    const { logits, timing } = await this.crossLogits(question, candidates, wanted);
+    timings.push({ ...timing, stage: 'cross', ms: performance.now() - crossStart, startMs: crossStart - t0 });
+
+    const fusionStart = performance.now();
+    const cross = candidates.map((_, i) => logits.get(i) ?? null);
+    const fused = fuseFor(params, bi, cross, logits.size > 0);
+    const order = params.mode === 'none' ? candidates.map((_, i) => i) : rankOrder(fused.map((f) => f.final));
+    const ranked = order.map((i, pos): RerankedCandidate => ({
+      ...candidates[i]!,
+      rankBefore: candidates[i]!.retrievalRank,
+      rankAfter: pos + 1,
+      biScore: bi[i] ?? null,
+      crossScore: cross[i] ?? null,
+      biNorm: fused[i]!.biNorm,
+      crossNorm: fused[i]!.crossNorm,
+      finalScore: params.mode === 'none' ? candidates[i]!.retrievalScore : fused[i]!.final,
+      crossScored: cross[i] !== null,
+    }));
+    timings.push({ stage: 'fusion', ms: performance.now() - fusionStart, startMs: fusionStart - t0, note: `${params.mode}, ${params.normalisation}` });
+
+    return {
+      ...params, queryId, question, candidates: ranked, top: ranked.slice(0, Math.max(0, params.finalK)), timings,
+      dense, cross: this.state, provider: this.crossEncoder?.provider ?? 'none',
+    };
+  }
+
+  /** Candidate indices the mode wants cross-scored: all K for cross, the bi top N for mixlm (retrieval order fills in). */
+  private crossTargets(params: RerankParams, bi: (number | null)[]): number[] {
+    if (!this.crossEncoder || this.state.status !== 'ok') return [];
+    if (params.mode === 'cross') return bi.map((_, i) => i);
+    if (params.mode !== 'mixlm') return [];
+    const byBi = rankScored(bi);
+    const scored = new Set(byBi);
+    const order = [...byBi, ...bi.map((_, i) => i).filter((i) => !scored.has(i))];
+    return order.slice(0, Math.max(0, params.topN));
+  }
+
+  /** Logits for the wanted candidates, from the cache where possible; a failing model degrades to none. */
+  private async crossLogits(question: string, candidates: Candidate[], wanted: number[]): Promise<{ logits: Map<number, number>; timing: Omit<StageTiming, 'stage' | 'ms'> }> {
+    const logits = new Map<number, number>();
+    const encoder = this.crossEncoder;
+    if (!encoder || wanted.length === 0) {
+      return { logits, timing: { note: this.state.status === 'ok' ? 'skipped' : this.state.status.replace('-', ' ') } };
+    }
+    let cache = this.crossScores.get(question);
+    if (!cache) { cache = new Map(); this.crossScores.set(question, cache); }
+    const fresh: number[] = [];
+    for (const i of wanted) {
+      const c = candidates[i]!;
+      const hit = cache.get(c.chunkId);
+      if (hit && hit.text === c.text) logits.set(i, hit.logit); else fresh.push(i);
+    }
+    const stats = emptyCrossStats();
+    if (fresh.length) {
+      try {
+        const scores = await encoder.score(question, fresh.map((i) => candidates[i]!.text), stats);
+        fresh.forEach((i, j) => {
+          cache.set(candidates[i]!.chunkId, { text: candidates[i]!.text, logit: scores[j]! });
+          logits.set(i, scores[j]!);
+        });
+      } catch (err) {
+        this.log(`rerank: cross-encoder failed: ${String(err)}`);
+        this.state = unavailableCross(err);
+        return { logits: new Map(), timing: { note: 'cross-encoder failed', provider: encoder.provider, model: encoder.profile.id } };
+      }
+    }
+    const note = fresh.length === 0 ? 'cached' : `${fresh.length} scored, ${wanted.length - fresh.length} cached`;
+    return { logits, timing: { provider: encoder.provider, model: encoder.profile.id, batches: stats.batches, tokens: stats.tokens, note } };
+  }
+}
+
+/** Scores for the mode: bi alone (alpha 0), cross alone (alpha 1), or the MixLM mix; no cross scores means bi order. */
+function fuseFor(params: RerankParams, bi: (number | null)[], cross: (number | null)[], haveCross: boolean): FusedScore[] {
+  const alpha = !haveCross ? 0 : params.mode === 'cross' ? 1 : params.mode === 'mixlm' ? params.alpha : 0;
+  return fuseScores(bi.map((b, i) => ({ bi: b, cross: cross[i] ?? null })), alpha, params.normalisation);
+}
+
+function denseState(fromRetrieval: ComponentState, bi: (number | null)[]): ComponentState {
+  if (fromRetrieval.status !== 'ok' || bi.length === 0 || bi.some((b) => b !== null)) return fromRetrieval;
+  return {
+    status: 'model-missing',
+    error: { code: 'bi-scores-missing', message: 'These passages have no stored vectors, so the bi-encoder part keeps retrieval order.', action: 'Re-index with the embedder present.' },
+  };
+}
+
+function missingCross(message: string): ComponentState {
+  return { status: 'model-missing', error: { code: 'cross-encoder-missing', message: `${message} Reranking falls back to bi-encoder order.`, action: 'Get the cross-encoder in Library > Models.' } };
+}
+
+function unavailableCross(err: unknown): ComponentState {
+  const detail = String(err instanceof Error ? err.message : err).split('\n')[0]!.slice(0, 200);
+  return { status: 'unavailable', error: { code: 'cross-encoder-unavailable', message: `The cross-encoder could not run (${detail}); reranking falls back to bi-encoder order.`, action: 'Re-import or re-download the cross-encoder model.' } };
+}
