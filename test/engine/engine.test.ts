@@ -1,0 +1,95 @@
+// The engine end to end on real parts: files on disk, SQLite, FAISS, ONNX sessions on the tiny synthesised models.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { createEngine } from '../../core/engine.js';
+import { tempDir } from '../support/temp.js';
+import { testModelsDir, tinyEngine } from '../support/models.js';
+
+function writeCorpus(folder: string): void {
+  mkdirSync(folder, { recursive: true });
+  const topics = ['supersonic wing flutter', 'laminar boundary layer transition', 'hypersonic heat transfer', 'shock wave interaction', 'propeller noise'];
+  topics.forEach((topic, i) => {
+    const paras = Array.from({ length: 30 }, (_, j) => `Paragraph ${j} of the ${topic} report: measurements of ${topic} at station ${j} and Mach ${i + 1}.`);
+    writeFileSync(join(folder, `report-${i}.md`), `# ${topic}\n\n## Method\n\n${paras.slice(0, 15).join('\n\n')}\n\n## Results\n\n${paras.slice(15).join('\n\n')}\n`);
+  });
+}
+
+test('index then search: 100 candidates with dense and BM25 evidence, MixLM fields and per-stage timings', async (t) => {
+  const root = tempDir(t);
+  writeCorpus(join(root, 'docs'));
+  const engine = await tinyEngine(join(root, 'store'), {}, { chunkTokens: 64, chunkOverlap: 8 });
+  t.after(() => engine.close());
+  const summary = await engine.reindex({ path: join(root, 'docs') });
+  assert.equal(summary.filesIndexed, 5);
+  assert.ok(summary.chunksAdded > 100, `enough chunks for 100 candidates (${summary.chunksAdded})`);
+  assert.equal(summary.vectorsAdded, summary.chunksAdded);
+  assert.equal(summary.provider, 'cpu');
+
+  const r = await engine.search({ question: 'hypersonic heat transfer results', params: { mode: 'mixlm', topN: 20, alpha: 0.7, finalK: 10 } });
+  assert.equal(r.candidates.length, 100);
+  assert.equal(r.top.length, 10);
+  assert.equal(r.candidates.filter((c) => c.crossScored).length, 20);
+  assert.deepEqual(r.candidates.map((c) => c.rankAfter), Array.from({ length: 100 }, (_, i) => i + 1));
+  assert.ok(r.candidates.every((c) => typeof c.denseScore === 'number' && c.rankBefore >= 1));
+  assert.ok(r.candidates.some((c) => c.bm25Rank !== null));
+  assert.ok(r.top[0]!.text.length > 0 && r.top[0]!.path.endsWith('.md'));
+  const stages = r.timings.map((x) => x.stage);
+  for (const s of ['embedQuery', 'faiss', 'bm25', 'fuse', 'bi', 'cross', 'fusion'] as const) assert.ok(stages.includes(s), `stage ${s}`);
+  assert.ok(r.timings.every((x) => Number.isFinite(x.ms) && x.ms >= 0));
+  assert.equal(r.timings.find((x) => x.stage === 'cross')!.provider, 'cpu');
+
+  const again = await engine.refuse({ queryId: r.queryId, params: { alpha: 0 } });
+  const biOrder = [...r.candidates].sort((a, b) => b.biScore! - a.biScore! || a.rankBefore - b.rankBefore).slice(0, 5).map((c) => c.chunkId);
+  assert.deepEqual(again.candidates.slice(0, 5).map((c) => c.chunkId), biOrder, 'alpha 0 orders by the bi-encoder alone');
+});
+
+test('changed and deleted files are re-indexed incrementally; unchanged ones are not touched', async (t) => {
+  const root = tempDir(t);
+  const folder = join(root, 'docs');
+  writeCorpus(folder);
+  const engine = await tinyEngine(join(root, 'store'));
+  t.after(() => engine.close());
+  await engine.reindex({ path: folder });
+  writeFileSync(join(folder, 'report-0.md'), '# New\n\nA completely new text about ornithopters.\n');
+  rmSync(join(folder, 'report-1.md'));
+  const s = await engine.reindex({ path: folder });
+  assert.equal(s.filesIndexed, 1);
+  assert.equal(s.filesRemoved, 1);
+  assert.equal(s.filesUnchanged, 3);
+  const r = await engine.search({ question: 'ornithopters', params: { mode: 'none' } });
+  assert.ok(r.top[0]!.path.endsWith('report-0.md'));
+  const status = await engine.getStatus();
+  assert.equal(status.vectors, status.chunks, 'vectors follow their chunks');
+});
+
+test('with no embedder the text is indexed, BM25 answers, and dense/rerank report "model missing"', async (t) => {
+  const root = tempDir(t);
+  writeCorpus(join(root, 'docs'));
+  const engine = await createEngine({ storeDir: join(root, 'store'), modelsDir: join(root, 'no-models') });
+  t.after(() => engine.close());
+  const s = await engine.reindex({ path: join(root, 'docs') });
+  assert.equal(s.filesIndexed, 5);
+  assert.equal(s.dense.status, 'model-missing');
+  const r = await engine.search({ question: 'propeller noise' });
+  assert.ok(r.candidates.length > 0);
+  assert.ok(r.top[0]!.path.endsWith('report-4.md'));
+  assert.equal(r.dense.status, 'model-missing');
+  assert.equal(r.cross.status, 'model-missing');
+  assert.match(r.cross.status !== 'ok' ? r.cross.error.action ?? '' : '', /localrag models|Library/);
+});
+
+test('settings are validated, persisted, and survive a restart; a wrong value is refused with what is allowed', async (t) => {
+  const root = tempDir(t);
+  const storeDir = join(root, 'store');
+  const engine = await createEngine({ storeDir, modelsDir: testModelsDir });
+  await engine.updateSettings({ alpha: 0.4, topN: 30 });
+  await assert.rejects(engine.updateSettings({ rerankMode: 'fancy' as never }), /expected one of "none"\|"bi"\|"cross"\|"mixlm"/);
+  await engine.close();
+  const again = await createEngine({ storeDir, modelsDir: testModelsDir });
+  t.after(() => again.close());
+  const s = await again.getSettings();
+  assert.equal(s.alpha, 0.4);
+  assert.equal(s.topN, 30);
+});
