@@ -32,7 +32,7 @@ export function emptyCrossStats(): CrossStats {
 export class CrossEncoder {
   /** Pairs scored since load: lets callers (and tests) see that cached scores were not recomputed. */
   pairsScored = 0;
-  /** score() calls since load. */
+  /** Model calls (score / scoreEncoded) since load. */
   calls = 0;
 
   private constructor(
@@ -59,18 +59,29 @@ export class CrossEncoder {
 
   /** One logit per passage, in the order given. */
   async score(query: string, passages: string[], stats?: CrossStats): Promise<number[]> {
-    this.calls++;
     const t0 = performance.now();
-    const encoded = passages.map((p) => this.tokenizer.encodePair(query, p, this.maxLength));
+    const out = await this.scoreEncoded(this.encode(query, passages), stats);
+    if (stats) stats.ms += performance.now() - t0;
+    return out;
+  }
+
+  /** (query, passage) pairs tokenised and cut to maxLength, the query kept whole. */
+  encode(query: string, passages: string[]): Encoded[] {
+    return passages.map((p) => this.tokenizer.encodePair(query, p, this.maxLength));
+  }
+
+  /** Logits of pre-tokenised pairs, in the order given; sorted by length inside so batches pad little. */
+  async scoreEncoded(encoded: Encoded[], stats?: CrossStats): Promise<number[]> {
+    this.calls++;
     const order = encoded.map((_, i) => i).sort((a, b) => encoded[a]!.ids.length - encoded[b]!.ids.length);
-    const out = new Array<number>(passages.length);
+    const out = new Array<number>(encoded.length);
     for (let start = 0; start < order.length; start += this.batchSize) {
       const idx = order.slice(start, start + this.batchSize);
       const logits = await this.run(idx.map((i) => encoded[i]!), stats);
       idx.forEach((i, j) => { out[i] = logits[j]!; });
     }
-    this.pairsScored += passages.length;
-    if (stats) { stats.ms += performance.now() - t0; stats.pairs += passages.length; }
+    this.pairsScored += encoded.length;
+    if (stats) stats.pairs += encoded.length;
     return out;
   }
 
