@@ -95,12 +95,23 @@ export class Engine implements EngineApi {
     return this.settings;
   }
 
-  /** Validates, persists (overrides stay in force) and reloads only the sessions a change affects. */
-  async updateSettings(change: Partial<Settings>): Promise<Settings> {
+  /** Validates, persists and reloads only the sessions a change affects. */
+  updateSettings(change: Partial<Settings>): Promise<Settings> {
+    return this.applySettings(change, true);
+  }
+
+  /** Like updateSettings for this engine's lifetime only (CLI flags): nothing is saved. */
+  overrideSettings(change: Partial<Settings>): Promise<Settings> {
+    return this.applySettings(change, false);
+  }
+
+  private async applySettings(change: Partial<Settings>, persist: boolean): Promise<Settings> {
     const before = this.settings;
     const next = mergeSettings(before, change);
-    const saved = getMeta(this.db, 'settings');
-    setMeta(this.db, 'settings', JSON.stringify(mergeSettings(saved ? mergeSettings(DEFAULT_SETTINGS, loadSaved(saved)) : DEFAULT_SETTINGS, change)));
+    if (persist) {
+      const saved = getMeta(this.db, 'settings');
+      setMeta(this.db, 'settings', JSON.stringify(mergeSettings(mergeSettings(DEFAULT_SETTINGS, saved ? loadSaved(saved) : {}), change)));
+    }
     this.settings = next;
     if (SESSION_SETTINGS.some((k) => before[k] !== next[k])) await this.runtime.reset();
     if (CROSS_SETTINGS.some((k) => before[k] !== next[k])) await this.searches.resetCross();

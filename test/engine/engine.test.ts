@@ -77,7 +77,7 @@ test('with no embedder the text is indexed, BM25 answers, and dense/rerank repor
   assert.ok(r.top[0]!.path.endsWith('report-4.md'));
   assert.equal(r.dense.status, 'model-missing');
   assert.equal(r.cross.status, 'model-missing');
-  assert.match(r.cross.status !== 'ok' ? r.cross.error.action ?? '' : '', /localrag models|Library/);
+  assert.match((r.cross as { error?: { action?: string } }).error?.action ?? '', /localrag models|Library/);
 });
 
 test('settings are validated, persisted, and survive a restart; a wrong value is refused with what is allowed', async (t) => {

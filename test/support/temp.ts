@@ -2,9 +2,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TestContext } from 'node:test';
 
-export function tempDir(t: TestContext | { after(fn: () => void): void }, prefix = 'localrag-test-'): string {
+/** `owner` is a test context or anything with after(fn) that runs fn at the end. */
+export function tempDir(t: { after(fn: () => void): void }, prefix = 'localrag-test-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
