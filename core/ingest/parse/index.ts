@@ -1,0 +1,65 @@
+// parseFile: any supported file -> ParsedDocument, or a failure with a code and a reason the user can act on.
+import { bufferHash } from '../content-hash.js';
+import { decodeText } from './decode.js';
+import { parseDocx } from './docx.js';
+import { kindForPath } from './formats.js';
+import { parseHtml } from './html.js';
+import { parseMarkdown } from './markdown.js';
+import { parsePdf } from './pdf.js';
+import { DEFAULT_MAX_FILE_BYTES, readFileStable } from './read.js';
+import { parsePlain } from './text.js';
+import { fail, type DocKind, type ParsedDocument, type ParseFailure, type ParseResult } from './types.js';
+
+export type * from './types.js';
+export { contentHash } from '../content-hash.js';
+export { DEFAULT_MAX_FILE_BYTES } from './read.js';
+export { kindForPath } from './formats.js';
+
+export interface ParseOptions {
+  /** Files above this many bytes are skipped without being read (default 50 MB). */
+  maxBytes?: number;
+}
+
+type Parsed = { ok: true; doc: ParsedDocument; warnings: string[] } | ParseFailure;
+
+async function parseBytes(kind: DocKind | 'sniff', bytes: Buffer): Promise<Parsed> {
+  if (kind === 'pdf' || kind === 'docx') {
+    const r = kind === 'pdf' ? await parsePdf(bytes) : await parseDocx(bytes);
+    return r.ok ? { ok: true, doc: r.doc, warnings: [] } : r;
+  }
+  const decoded = decodeText(bytes);
+  if (!decoded.ok) return decoded;
+  const { text, warnings } = decoded;
+  switch (kind) {
+    case 'markdown':
+      return { ok: true, doc: parseMarkdown(text), warnings };
+    case 'html':
+      return { ok: true, doc: parseHtml(text, 'html'), warnings };
+    case 'code':
+      return { ok: true, doc: parsePlain(text, 'code'), warnings };
+    default:
+      return { ok: true, doc: parsePlain(text, 'text'), warnings };
+  }
+}
+
+export async function parseFile(path: string, opts: ParseOptions = {}): Promise<ParseResult> {
+  const read = await readFileStable(path, opts.maxBytes ?? DEFAULT_MAX_FILE_BYTES);
+  if (!read.ok) return read;
+  const kind = kindForPath(path);
+  const sha256 = bufferHash(read.bytes);
+  let parsed: Parsed;
+  try {
+    parsed = await parseBytes(kind, read.bytes);
+  } catch (err) {
+    // Parsers return failures for known bad inputs; anything else is a bug or an exotic file, never a crash.
+    const detail = err instanceof Error ? err.message : String(err);
+    return fail('parse-error', `could not parse this ${kind === 'sniff' ? 'file' : kind} file: ${detail}`);
+  }
+  if (!parsed.ok) return parsed;
+  if (parsed.doc.text.trim() === '') {
+    return fail('no-text', parsed.doc.kind === 'pdf'
+      ? 'no text layer (a scanned PDF?): run OCR on it to index it'
+      : 'no text content');
+  }
+  return { ok: true, doc: parsed.doc, size: read.size, mtimeMs: read.mtimeMs, sha256, warnings: parsed.warnings };
+}

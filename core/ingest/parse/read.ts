@@ -1,0 +1,72 @@
+// Reads a whole file once, refusing early (by size, type) and detecting files that change underneath us.
+import { open, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { fsReason, tooLargeReason } from '../fs-reasons.js';
+import { fail, type ParseFailure } from './types.js';
+
+export const DEFAULT_MAX_FILE_BYTES = 50 * 1024 * 1024;
+
+export interface ReadOk {
+  ok: true;
+  bytes: Buffer;
+  size: number;
+  mtimeMs: number;
+}
+
+function fsFail(err: unknown): ParseFailure {
+  const r = fsReason(err, 'file');
+  return fail(r.code, r.reason);
+}
+
+const CHANGED = 'file changed while it was being read: it will be picked up again on the next scan';
+
+function sameVersion(a: Stats, b: Stats): boolean {
+  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino && a.dev === b.dev;
+}
+
+export async function readFileStable(path: string, maxBytes = DEFAULT_MAX_FILE_BYTES): Promise<ReadOk | ParseFailure> {
+  let before: Stats;
+  try {
+    before = await stat(path);
+  } catch (err) {
+    return fsFail(err);
+  }
+  if (before.isDirectory()) return fail('not-a-file', 'is a folder, not a file');
+  // Pipes and devices would block or never end: never open them.
+  if (!before.isFile()) return fail('not-a-file', 'not a regular file (pipe, socket or device): not indexed');
+  if (before.size === 0) return fail('empty', 'empty file');
+  if (before.size > maxBytes) return fail('too-large', tooLargeReason(before.size, maxBytes));
+
+  let bytes: Buffer;
+  try {
+    const handle = await open(path, 'r');
+    try {
+      const opened = await handle.stat();
+      if (!sameVersion(before, opened)) return fail('changed-during-read', CHANGED);
+      // One spare byte tells us whether the file grew after we measured it.
+      const buf = Buffer.allocUnsafe(before.size + 1);
+      let filled = 0;
+      for (;;) {
+        const { bytesRead } = await handle.read(buf, filled, buf.length - filled, filled);
+        if (bytesRead === 0) break;
+        filled += bytesRead;
+        if (filled === buf.length) break;
+      }
+      if (filled !== before.size) return fail('changed-during-read', CHANGED);
+      bytes = buf.subarray(0, filled);
+    } finally {
+      await handle.close();
+    }
+  } catch (err) {
+    return fsFail(err);
+  }
+
+  let after: Stats;
+  try {
+    after = await stat(path);
+  } catch (err) {
+    return fail('changed-during-read', 'file was deleted or moved while it was being read');
+  }
+  if (!sameVersion(before, after)) return fail('changed-during-read', CHANGED);
+  return { ok: true, bytes, size: before.size, mtimeMs: before.mtimeMs };
+}

@@ -1,0 +1,137 @@
+// Lists the files of a folder that should be indexed. Never throws and never loops: every problem (broken or
+// looping symlink, unreadable folder, oversized file, pipe) becomes a skipped entry with a reason.
+import type { Dirent, Stats } from 'node:fs';
+import { readdir, realpath, stat } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import { errnoOf, fsReason, tooLargeReason } from './fs-reasons.js';
+import { IgnoreRules, isHiddenOrVendored } from './ignore-rules.js';
+
+export { IgnoreRules, isHiddenOrVendored } from './ignore-rules.js';
+
+export interface WalkFile {
+  path: string;
+  relPath: string;
+  size: number;
+  mtimeMs: number;
+  skipped?: undefined;
+}
+
+export interface WalkSkipped {
+  path: string;
+  relPath: string;
+  skipped: true;
+  reason: string;
+}
+
+export type WalkEntry = WalkFile | WalkSkipped;
+
+export interface WalkOptions {
+  /** Files above this many bytes are reported as skipped (too large) instead of listed. */
+  maxFileBytes?: number;
+}
+
+/** For the watcher and one-off checks: is `path` (absolute) ignored under folder `root`? */
+export function isIgnoredPath(root: string, path: string, rules: IgnoreRules = new IgnoreRules(root)): boolean {
+  return rules.isIgnored(path);
+}
+
+function linkProblem(err: unknown): string {
+  switch (errnoOf(err)) {
+    case 'ELOOP':
+      return 'symlink loop: the link points back to itself';
+    case 'ENOENT':
+      return 'broken symlink: its target does not exist';
+    default:
+      return fsReason(err).reason;
+  }
+}
+
+export async function* walkFolder(root: string, opts: WalkOptions = {}): AsyncIterable<WalkEntry> {
+  const absRoot = resolve(root);
+  const maxBytes = opts.maxFileBytes ?? Number.POSITIVE_INFINITY;
+  const skip = (path: string, reason: string): WalkSkipped => ({ path, relPath: relative(absRoot, path), skipped: true, reason });
+
+  let rootReal: string;
+  try {
+    const st = await stat(absRoot);
+    if (!st.isDirectory()) {
+      yield skip(absRoot, 'not a folder');
+      return;
+    }
+    rootReal = await realpath(absRoot);
+  } catch (err) {
+    yield skip(absRoot, fsReason(err, 'folder').reason);
+    return;
+  }
+
+  const rules = new IgnoreRules(absRoot);
+  /** Real path of every folder entered -> where it was first entered, so loops and duplicates are caught. */
+  const seen = new Map<string, string>([[rootReal, absRoot]]);
+
+  async function* walkDir(dir: string, ancestors: Set<string>): AsyncGenerator<WalkEntry> {
+    let dirents: Dirent[];
+    try {
+      dirents = await readdir(dir, { withFileTypes: true });
+    } catch (err) {
+      yield skip(dir, fsReason(err, 'folder').reason);
+      return;
+    }
+    dirents.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const d of dirents) {
+      const abs = join(dir, d.name);
+      // Dot-names and node_modules first, so ignored symlinks are never even followed.
+      if (isHiddenOrVendored(d.name)) continue;
+      let st: Stats | null = null;
+      if (d.isSymbolicLink()) {
+        try {
+          st = await stat(abs);
+        } catch (err) {
+          if (!rules.isIgnoredChild(dir, d.name, false)) yield skip(abs, linkProblem(err));
+          continue;
+        }
+      }
+      if (rules.isIgnoredChild(dir, d.name, st ? st.isDirectory() : d.isDirectory())) continue;
+      const isDir = st ? st.isDirectory() : d.isDirectory();
+      if (isDir) {
+        let real: string;
+        try {
+          real = await realpath(abs);
+        } catch (err) {
+          yield skip(abs, fsReason(err, 'folder').reason);
+          continue;
+        }
+        if (ancestors.has(real)) {
+          yield skip(abs, `symlink loop: links back to a folder that contains it (${relative(absRoot, seen.get(real) ?? real) || '.'})`);
+          continue;
+        }
+        const first = seen.get(real);
+        if (first !== undefined) {
+          yield skip(abs, `duplicate: the same folder is already indexed as ${relative(absRoot, first) || '.'}`);
+          continue;
+        }
+        seen.set(real, abs);
+        yield* walkDir(abs, new Set(ancestors).add(real));
+        continue;
+      }
+      if (!st) {
+        try {
+          st = await stat(abs);
+        } catch (err) {
+          yield skip(abs, fsReason(err).reason);
+          continue;
+        }
+      }
+      if (!st.isFile()) {
+        yield skip(abs, 'not a regular file (pipe, socket or device): not indexed');
+        continue;
+      }
+      if (st.size > maxBytes) {
+        yield skip(abs, tooLargeReason(st.size, maxBytes));
+        continue;
+      }
+      yield { path: abs, relPath: relative(absRoot, abs), size: st.size, mtimeMs: st.mtimeMs };
+    }
+  }
+
+  yield* walkDir(absRoot, new Set([rootReal]));
+}
