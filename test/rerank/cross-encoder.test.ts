@@ -1,0 +1,75 @@
+// The cross-encoder on a real ONNX session (synthesised tiny BERT, real WordPiece tokenizer).
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { CrossEncoder, emptyCrossStats, readLogits } from '../../core/rerank/cross-encoder.js';
+import { CROSS_ID, passages, testSettings, tinyModels } from './setup.js';
+
+const question = 'what similarity laws must be obeyed when constructing aeroelastic models of heated high speed aircraft';
+
+describe('CrossEncoder', () => {
+  let dir = '';
+  const opened: CrossEncoder[] = [];
+  const load = async (over: Partial<typeof testSettings> = {}) => {
+    const c = await CrossEncoder.load({ id: CROSS_ID, modelDir: dir, settings: { ...testSettings, ...over } });
+    opened.push(c);
+    return c;
+  };
+  before(async () => { dir = (await tinyModels()).crossEncoderDir; });
+  after(async () => { for (const c of opened) await c.close(); });
+
+  it('batched scores equal one-at-a-time scores within 1e-4, in input order', async () => {
+    const texts = passages(13); // 13 pairs in batches of 8: one full batch and one partial, lengths differ
+    const encoder = await load({ preferQuantized: false });
+    const stats = emptyCrossStats();
+    const batched = await encoder.score(question, texts, stats);
+    const single: number[] = [];
+    for (const t of texts) single.push((await encoder.score(question, [t]))[0]!);
+    batched.forEach((b, i) => assert.ok(Math.abs(b - single[i]!) < 1e-4, `pair ${i}: batched ${b} vs single ${single[i]}`));
+    // Random weights still separate the pairs; equal logits everywhere would make this comparison vacuous.
+    assert.ok(new Set(batched.map((x) => x.toFixed(5))).size > 5, 'logits should differ between passages');
+    assert.equal(stats.batches, 2);
+    assert.equal(stats.pairs, 13);
+    // Sorted by length, each batch padded only to its own longest: fewer padded tokens than one batch of 13.
+    const lengths = encoder.encode(question, texts).map((e) => e.ids.length);
+    assert.equal(stats.tokens, lengths.reduce((s, x) => s + x, 0));
+    assert.ok(stats.paddedTokens < 13 * Math.max(...lengths), `padded ${stats.paddedTokens}`);
+  });
+
+  it('cuts pairs to crossMaxLength, keeping the query whole', async () => {
+    const encoder = await load({ crossMaxLength: 32 });
+    const enc = encoder.encode(question, [passages(1)[0]!.repeat(20)])[0]!;
+    assert.equal(enc.ids.length, 32);
+    const scores = await encoder.score(question, [passages(1)[0]!.repeat(20)]);
+    assert.ok(Number.isFinite(scores[0]));
+  });
+
+  it('loads int8 when preferred and present, fp32 otherwise; both score', async () => {
+    const int8 = await load({ preferQuantized: true });
+    const fp32 = await load({ preferQuantized: false });
+    assert.match(int8.modelPath, /model_quantized\.onnx$/);
+    assert.equal(int8.quantized, true);
+    assert.match(fp32.modelPath, /model\.onnx$/);
+    assert.equal(fp32.quantized, false);
+    for (const e of [int8, fp32]) {
+      const s = await e.score(question, passages(3));
+      assert.equal(s.length, 3);
+      assert.ok(s.every(Number.isFinite));
+    }
+  });
+
+  it('a GPU provider that cannot start falls back to the CPU and says why', async () => {
+    const encoder = await load({ executionProvider: 'cuda' });
+    if (encoder.provider === 'cuda') {
+      assert.equal(encoder.fallbackReason, null); // a machine with a working CUDA provider
+    } else {
+      assert.equal(encoder.provider, 'cpu');
+      assert.match(encoder.fallbackReason ?? '', /cuda/);
+    }
+    assert.ok(Number.isFinite((await encoder.score(question, passages(1)))[0]));
+  });
+
+  it('readLogits takes [batch, 1] as is and the last column of [batch, 2]', () => {
+    assert.deepEqual(readLogits(Float32Array.from([0.5, -1]), 2, [2, 1]), [0.5, -1]);
+    assert.deepEqual(readLogits(Float32Array.from([0.1, 0.9, 0.7, 0.3]), 2, [2, 2]).map((x) => Math.round(x * 10) / 10), [0.9, 0.3]);
+  });
+});
