@@ -1,0 +1,51 @@
+// The labelled collection every loader produces and every metric and runner consumes.
+
+export interface CollectionDoc {
+  id: string;
+  title?: string;
+  text: string;
+}
+
+export interface CollectionQuery {
+  id: string;
+  text: string;
+}
+
+/** queryId -> (docId -> graded relevance). Grade > 0 is relevant; 0 (or below) is judged non-relevant. */
+export type Qrels = Map<string, Map<string, number>>;
+
+export interface Collection {
+  name: string;
+  /**
+   * The corpus to index. Empty for user-labelled questions: they are asked against the library the user has
+   * already indexed, and their doc ids are chunk ids (see userLabelsToCollection).
+   */
+  docs: CollectionDoc[];
+  queries: CollectionQuery[];
+  qrels: Qrels;
+}
+
+/** Questions the user labelled in the app: the chunks that answer each one. */
+export type UserLabels = { question: string; relevantChunkIds: number[] }[];
+
+/** An error the user sees (same shape as the contract's AppError), thrown by loaders and the runner. */
+export class EvalError extends Error {
+  constructor(readonly code: string, message: string, readonly action?: string) {
+    super(message);
+    this.name = 'EvalError';
+  }
+}
+
+/** Adds one judgement, keeping the highest grade when a pair is judged twice. */
+export function addJudgement(qrels: Qrels, queryId: string, docId: string, grade: number): void {
+  let judged = qrels.get(queryId);
+  if (!judged) qrels.set(queryId, (judged = new Map()));
+  judged.set(docId, Math.max(grade, judged.get(docId) ?? -Infinity));
+}
+
+/** Number of documents judged relevant (grade > 0) for a query. */
+export function relevantCount(judged: ReadonlyMap<string, number> | undefined): number {
+  let n = 0;
+  for (const grade of judged?.values() ?? []) if (grade > 0) n++;
+  return n;
+}

@@ -1,0 +1,51 @@
+// BEIR layout: corpus.jsonl, queries.jsonl, qrels/<split>.tsv (header "query-id corpus-id score").
+import { existsSync } from 'node:fs';
+import { readFile, readdir } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { addJudgement, EvalError, type Collection, type Qrels } from '../collection.js';
+import { readJsonl, readJsonlCorpus, recordId } from './jsonl.js';
+
+export function isBeirFolder(dir: string): boolean {
+  return ['corpus.jsonl', 'queries.jsonl', 'qrels'].every((n) => existsSync(join(dir, n)));
+}
+
+/** The split to evaluate: the one asked for, else `test`, else `dev`, else the first qrels file. */
+async function pickSplit(dir: string, split?: string): Promise<string> {
+  const splits = (await readdir(join(dir, 'qrels'))).filter((n) => n.endsWith('.tsv')).map((n) => n.slice(0, -4));
+  const chosen = split ?? ['test', 'dev', ...splits.sort()].find((s) => splits.includes(s));
+  if (!chosen || !splits.includes(chosen)) {
+    throw new EvalError('eval-no-split', `No qrels/${split ?? '<split>'}.tsv in ${dir}.`,
+      `Use one of: ${splits.join(', ') || '(none found)'}.`);
+  }
+  return chosen;
+}
+
+export function parseBeirQrels(text: string): Qrels {
+  const qrels: Qrels = new Map();
+  const lines = text.split(/\r?\n/).filter((l) => l.trim());
+  // The header is optional in practice: skip a first line whose score column is not a number.
+  const start = lines.length && Number.isNaN(Number(lines[0]!.split('\t')[2])) ? 1 : 0;
+  for (const line of lines.slice(start)) {
+    const [q, doc, score] = line.split('\t');
+    if (!q || !doc || score === undefined || Number.isNaN(Number(score))) {
+      throw new EvalError('eval-bad-qrels', `"${line}" is not "query-id<TAB>corpus-id<TAB>score".`,
+        'Fix the qrels file: three tab-separated columns.');
+    }
+    addJudgement(qrels, q, doc, Number(score));
+  }
+  return qrels;
+}
+
+/** Loads a BEIR folder; only the queries judged in the split are kept (queries.jsonl holds every split's). */
+export async function loadBeirCollection(dir: string, opts: { split?: string; name?: string } = {}): Promise<Collection> {
+  const split = await pickSplit(dir, opts.split);
+  const qrels = parseBeirQrels(await readFile(join(dir, 'qrels', `${split}.tsv`), 'utf8'));
+  const queries: Collection['queries'] = [];
+  const queriesPath = join(dir, 'queries.jsonl');
+  for await (const rec of readJsonl(queriesPath)) {
+    const id = recordId(rec, queriesPath);
+    if (qrels.has(id)) queries.push({ id, text: String(rec['text'] ?? '') });
+  }
+  const docs = await readJsonlCorpus(join(dir, 'corpus.jsonl'));
+  return { name: opts.name ?? `${basename(dir)}/${split}`, docs, queries, qrels };
+}

@@ -1,0 +1,53 @@
+// Where each model came from. A folder marked synthesised (localrag-model.json {"synthesised": true}) holds random
+// weights: its scores rank nothing, and every report must say so.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ModelRole } from '../contract/api.js';
+
+export interface ModelRef {
+  role: ModelRole;
+  id: string;
+  /** The model's folder; null or absent when the model is not installed. */
+  dir?: string | null;
+  /** What the model registry says (ModelStatus.provenance), e.g. 'hub', 'imported'. */
+  provenance?: string;
+}
+
+export interface ProvenanceInfo {
+  /** One line per model, for reports. */
+  lines: string[];
+  /** Ids of synthesised models. */
+  synthesised: string[];
+}
+
+export const SYNTHESISED_WARNING =
+  'Synthesised models (random weights) were used: dense-retrieval, bi-encoder and cross-encoder metrics are '
+  + 'meaningless. BM25 and latency figures are real.';
+
+function readMarker(dir: string): Record<string, unknown> | null {
+  const path = join(dir, 'localrag-model.json');
+  if (!existsSync(path)) return null;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+}
+
+export function isSynthesisedModel(ref: ModelRef): boolean {
+  if (ref.provenance?.toLowerCase().startsWith('synthesised')) return true;
+  return ref.dir ? readMarker(ref.dir)?.['synthesised'] === true : false;
+}
+
+export function describeProvenance(models: readonly ModelRef[]): ProvenanceInfo {
+  const synthesised: string[] = [];
+  const lines = models.map((m) => {
+    if (!m.dir && !m.provenance) return `${m.role} ${m.id}: not installed`;
+    if (isSynthesisedModel(m)) {
+      synthesised.push(m.id);
+      return `${m.role} ${m.id}: synthesised (random weights: relevance is meaningless)${m.dir ? ` at ${m.dir}` : ''}`;
+    }
+    return `${m.role} ${m.id}: ${m.provenance ?? 'local folder'}${m.dir ? ` at ${m.dir}` : ''}`;
+  });
+  return { lines, synthesised };
+}

@@ -1,0 +1,108 @@
+// Runs a collection through an engine once per query, caching the scores, then computes the whole grid from the
+// cache and writes report.json, report.csv and chart.svg. Written against EvalEngine so any engine can plug in.
+import { join } from 'node:path';
+import type { IndexProgress, Normalisation, RerankMode } from '../contract/api.js';
+import { DEFAULT_SETTINGS } from '../contract/settings.js';
+import type { CachedCandidate, FuseFn, QueryScores, StageCosts } from './cached-scores.js';
+import { renderChartSvg, type ChartOptions } from './chart.js';
+import { EvalError, relevantCount, type Collection } from './collection.js';
+import { ALL_MODES, computeGrid, DEFAULT_ALPHAS, DEFAULT_NS, type Setting } from './grid.js';
+import { describeProvenance, type ModelRef } from './provenance.js';
+import { buildReport, writeReport, type EvalRunReport } from './report.js';
+import { ScoreCache } from './score-cache.js';
+
+export interface EngineScores {
+  /** docId: the collection's doc id (the engine stores it as the document's path or title); String(chunkId) for user labels. */
+  candidates: CachedCandidate[];
+  timings: StageCosts;
+}
+
+export interface EvalEngine {
+  indexCollection(c: Collection, onProgress: (p: IndexProgress) => void): Promise<void>;
+  /** Retrieves k candidates, bi-scores them all and cross-scores the bi-top maxN. */
+  scoreQuery(question: string, opts: { k: number; maxN: number }): Promise<EngineScores>;
+}
+
+export interface EvalProgress {
+  phase: 'indexing' | 'scoring' | 'grid' | 'done';
+  done: number;
+  total: number;
+  queryId?: string;
+  index?: IndexProgress;
+}
+
+export interface RunEvalOptions {
+  collection: Collection;
+  engine: EvalEngine;
+  /** The reranker's fusion (core/rerank). */
+  fuse: FuseFn;
+  modes?: readonly RerankMode[];
+  ns?: readonly number[];
+  alphas?: readonly number[];
+  normalisation?: Normalisation;
+  /** Candidates retrieved per query (default 100). */
+  k?: number;
+  outDir: string;
+  /** JSONL of per-query scores (default outDir/scores.jsonl); a rerun skips the queries it holds. */
+  resumeFile?: string;
+  /** The user's setting, highlighted in the chart (default: the app's default settings). */
+  current?: Setting;
+  models?: readonly ModelRef[];
+  chart?: ChartOptions;
+  onProgress?: (p: EvalProgress) => void;
+  signal?: AbortSignal;
+}
+
+const DEFAULT_CURRENT: Setting = { mode: DEFAULT_SETTINGS.rerankMode, topN: DEFAULT_SETTINGS.topN, alpha: DEFAULT_SETTINGS.alpha };
+
+function checkScores(queryId: string, s: EngineScores): QueryScores {
+  if (!Array.isArray(s.candidates) || s.candidates.some((c) => typeof c.docId !== 'string' || !Number.isFinite(c.retrievalRank))) {
+    throw new EvalError('eval-bad-engine-output', `The engine returned malformed candidates for query ${queryId}.`,
+      'This is a bug in the engine adapter: each candidate needs a string docId and a numeric retrievalRank.');
+  }
+  const { retrieveMs, biMs, crossMs, crossPairs } = s.timings;
+  return { queryId, candidates: s.candidates.map(({ docId, retrievalRank, bi, cross }) => ({ docId, retrievalRank, bi, cross })),
+    timings: { retrieveMs, biMs, crossMs, crossPairs } };
+}
+
+/** Scores what is not cached yet, computes the grid, writes outDir/report.json, report.csv, chart.svg; returns the report. */
+export async function runEval(opts: RunEvalOptions): Promise<EvalRunReport> {
+  const { collection, engine } = opts;
+  const progress = opts.onProgress ?? (() => {});
+  const modes = opts.modes ?? ALL_MODES;
+  const ns = opts.ns ?? DEFAULT_NS;
+  const k = opts.k ?? 100;
+  const maxN = modes.some((m) => m === 'cross' || m === 'mixlm') ? Math.max(0, ...ns) : 0;
+  // Queries without a relevant document are excluded from every mean, so they are not scored at all.
+  const judged = collection.queries.filter((q) => relevantCount(collection.qrels.get(q.id)) > 0);
+  const cache = await ScoreCache.open(opts.resumeFile ?? join(opts.outDir, 'scores.jsonl'), { collection: collection.name, k, maxN });
+  const todo = judged.filter((q) => !cache.has(q.id));
+
+  // A resumed run with nothing left to score does not need the index; user labels use the library's index.
+  if (todo.length > 0 && collection.docs.length > 0) {
+    await engine.indexCollection(collection, (p) => progress({ phase: 'indexing', done: p.chunksDone, total: p.chunksTotal, index: p }));
+  }
+  let done = judged.length - todo.length;
+  progress({ phase: 'scoring', done, total: judged.length });
+  for (const q of todo) {
+    if (opts.signal?.aborted) {
+      throw new EvalError('eval-cancelled', `Evaluation stopped after ${done} of ${judged.length} queries.`,
+        'Run it again to continue: scored queries are kept.');
+    }
+    await cache.append(checkScores(q.id, await engine.scoreQuery(q.text, { k, maxN })));
+    progress({ phase: 'scoring', done: ++done, total: judged.length, queryId: q.id });
+  }
+
+  progress({ phase: 'grid', done: 0, total: 1 });
+  const normalisation = opts.normalisation ?? DEFAULT_SETTINGS.normalisation;
+  const rows = judged.map((q) => cache.get(q.id)!);
+  const grid = computeGrid(rows, collection.qrels, { fuse: opts.fuse, modes, ns, alphas: opts.alphas ?? DEFAULT_ALPHAS, normalisation });
+  const report = buildReport({
+    collection: collection.name, grid, provenance: describeProvenance(opts.models ?? []),
+    current: opts.current ?? DEFAULT_CURRENT, normalisation, excludedQueries: collection.queries.length - judged.length,
+  });
+  report.svg = renderChartSvg(report, opts.chart);
+  await writeReport(report, opts.outDir);
+  progress({ phase: 'done', done: 1, total: 1 });
+  return report;
+}
