@@ -1,0 +1,81 @@
+// Request schemas for every API method: whatever crosses a process or network boundary (Electron IPC, serve mode
+// HTTP) is checked here before it reaches the engine. One map keyed by method name, so a method added to the
+// contract without a schema fails the typecheck.
+import { z } from 'zod';
+import type { ApiMethod, ApiRequest, AppError } from './api.js';
+import { API_METHODS } from './api.js';
+import { SettingsSchema } from './settings.js';
+
+const empty = z.object({}).strict();
+const rerankParams = z.object({
+  mode: z.enum(['none', 'bi', 'cross', 'mixlm']),
+  alpha: z.number().min(0).max(1),
+  topN: z.number().int().min(1).max(1000),
+  finalK: z.number().int().min(1).max(100),
+  normalisation: z.enum(['minmax', 'sigmoid', 'zscore', 'rrf']),
+}).partial().strict();
+const question = z.string().trim().min(1, 'the question is empty').max(10_000);
+const id = z.string().min(1).max(200);
+const folderPath = z.string().trim().min(1, 'the folder path is empty').max(4096);
+
+/** Every settings field optional and without its default, so a partial change never resets the other fields. */
+const settingsChange = z.object(
+  Object.fromEntries(
+    Object.entries(SettingsSchema.shape).map(([key, field]) => [key, field.unwrap().optional()]),
+  ) as { [K in keyof typeof SettingsSchema.shape]: z.ZodOptional<ReturnType<(typeof SettingsSchema.shape)[K]['unwrap']>> },
+).strict();
+
+export const REQUEST_SCHEMAS = {
+  getStatus: empty,
+  getSettings: empty,
+  updateSettings: settingsChange,
+  addFolder: z.object({ path: folderPath }).strict(),
+  removeFolder: z.object({ path: folderPath }).strict(),
+  reindex: z.object({ path: folderPath.optional() }).strict(),
+  listFiles: z.object({ state: z.enum(['indexed', 'skipped', 'error', 'pending']).optional() }).strict(),
+  search: z.object({ question, params: rerankParams.optional(), retrieveK: z.number().int().min(1).max(1000).optional() }).strict(),
+  refuse: z.object({ queryId: id, params: rerankParams }).strict(),
+  ask: z.object({ requestId: id, question, params: rerankParams.optional() }).strict(),
+  cancel: z.object({ requestId: id }).strict(),
+  getPassage: z.object({ chunkId: z.number().int().min(0) }).strict(),
+  history: z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict(),
+  listLlmModels: empty,
+  importModel: z.object({ role: z.enum(['embedder', 'cross-encoder', 'llm']), folder: folderPath, id: id.optional() }).strict(),
+  downloadModel: z.object({ id }).strict(),
+  getEvalReport: z.object({ collection: z.string().min(1).max(200).optional() }).strict(),
+} satisfies { [M in ApiMethod]: z.ZodType<ApiRequest<M>> };
+
+/** Thrown (and sent over the wire as its `appError`) when a payload does not match its method's schema. */
+export class RequestValidationError extends Error {
+  readonly appError: AppError;
+  constructor(appError: AppError) {
+    super(appError.message);
+    this.name = 'RequestValidationError';
+    this.appError = appError;
+  }
+}
+
+export function isApiMethod(name: unknown): name is ApiMethod {
+  return typeof name === 'string' && (API_METHODS as readonly string[]).includes(name);
+}
+
+/** Returns the parsed request, or throws RequestValidationError naming the method and each bad field. */
+export function validateRequest<M extends ApiMethod>(method: M | string, payload: unknown): ApiRequest<M> {
+  if (!isApiMethod(method)) {
+    throw new RequestValidationError({
+      code: 'unknown-method',
+      message: `There is no API method called "${String(method).slice(0, 80)}".`,
+      action: `Use one of: ${API_METHODS.join(', ')}.`,
+    });
+  }
+  const result = REQUEST_SCHEMAS[method].safeParse(payload ?? {});
+  if (!result.success) {
+    const fields = result.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ');
+    throw new RequestValidationError({
+      code: 'invalid-request',
+      message: `The request for ${method} is not valid (${fields}).`,
+      action: 'Correct the named fields and try again.',
+    });
+  }
+  return result.data as ApiRequest<M>;
+}
