@@ -8,7 +8,7 @@ export interface CachedCandidate {
   retrievalRank: number;
   /** Bi-encoder score; null when the embedder is missing. */
   bi: number | null;
-  /** Cross-encoder score, present for the bi-top maxN; null elsewhere or when the cross-encoder is missing. */
+  /** Cross-encoder score, present for the bi-top maxN (all K when cross mode is evaluated); null elsewhere or when missing. */
   cross: number | null;
 }
 
@@ -26,9 +26,12 @@ export interface QueryScores {
   timings: StageCosts;
 }
 
-/** The reranker's fusion of bi and cross scores (supplied by core/rerank), one score per candidate, higher first. */
+/**
+ * The reranker's fusion (core/rerank's fuseScores(...).map((f) => f.final)): candidates in retrieval order, null
+ * where a score is absent; one final score per candidate, higher first.
+ */
 export type FuseFn = (
-  candidates: { bi: number; cross: number | null }[],
+  candidates: { bi: number | null; cross: number | null }[],
   alpha: number,
   normalisation: Normalisation,
 ) => number[];

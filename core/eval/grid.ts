@@ -1,13 +1,14 @@
 // Every (mode, N, alpha) setting computed from cached per-query scores, with metrics, estimated latency and the
-// Pareto frontier. Nothing is rescored: cross scores for the top N are a subset of the cached top-maxN ones.
+// Pareto frontier. Nothing is rescored: the cross scores a setting needs are a subset of the cached ones.
 //
-// Reranking semantics (must match core/rerank):
+// Reranking mirrors core/rerank/rerank.ts exactly, with the fusion passed in (core/rerank's fuseScores):
 // - none:  retrieval order.
-// - bi:    all K candidates by bi score (N and alpha unused).
-// - cross: the bi-top N by cross score, then the rest in bi order (alpha unused).
-// - mixlm: the bi-top N by fuse(bi, cross, alpha), then the rest in bi order.
-// Equal scores keep the previous order (retrieval order for bi, bi order after it), so results are deterministic.
-// Settings a mode ignores are reported as 0 (topN for none/bi, alpha for none/bi/cross).
+// - bi:    all K by fuse(bi, no cross, alpha 0).
+// - cross: all K cross-scored, ordered by fuse(bi, cross, alpha 1); N is unused, as in the reranker.
+// - mixlm: the bi-top N (ties by retrieval order, candidates without bi after) keep their cross score, the rest
+//          get none; all K ordered by fuse(bi, cross, alpha).
+// Equal fused scores keep retrieval order, so results are deterministic.
+// Settings a mode ignores are reported as 0 (topN for none/bi/cross, alpha for none/bi/cross).
 import type { EvalPoint, Normalisation, RerankMode } from '../contract/api.js';
 import { EvalError, relevantCount, type Qrels } from './collection.js';
 import type { CachedCandidate, FuseFn, QueryScores, StageCosts } from './cached-scores.js';
@@ -46,7 +47,7 @@ export interface GridResult {
 export function gridSettings(modes: readonly RerankMode[], ns: readonly number[], alphas: readonly number[]): Setting[] {
   const seen = new Map<string, Setting>();
   for (const mode of modes) {
-    for (const n of mode === 'cross' || mode === 'mixlm' ? ns : [0]) {
+    for (const n of mode === 'mixlm' ? ns : [0]) {
       for (const a of mode === 'mixlm' ? alphas : [0]) {
         const s = canonicalSetting({ mode, topN: n, alpha: a });
         seen.set(settingKey(s), s);
@@ -57,8 +58,8 @@ export function gridSettings(modes: readonly RerankMode[], ns: readonly number[]
 }
 
 export function canonicalSetting(s: Setting): Setting {
-  const usesN = s.mode === 'cross' || s.mode === 'mixlm';
-  return { mode: s.mode, topN: usesN ? s.topN : 0, alpha: s.mode === 'mixlm' ? s.alpha : 0 };
+  const mixed = s.mode === 'mixlm';
+  return { mode: s.mode, topN: mixed ? s.topN : 0, alpha: mixed ? s.alpha : 0 };
 }
 
 /** Identity of a setting once ignored parameters are dropped (used to find the user's current setting). */
@@ -67,41 +68,38 @@ export function settingKey(s: Setting): string {
   return `${c.mode}|${c.topN}|${Math.round(c.alpha * 1000)}`;
 }
 
-/** Stable sort by score, higher first; null scores sink, keeping their order. */
-function byScore<T>(items: readonly T[], score: (t: T, i: number) => number | null): T[] {
-  return items
-    .map((item, i) => ({ item, i, s: score(item, i) }))
-    .sort((a, b) => (b.s ?? -Infinity) - (a.s ?? -Infinity) || a.i - b.i)
-    .map((x) => x.item);
+/** Indices best-first by score; equal scores keep the lower index (retrieval order); null scores sink. */
+function orderByScore(scores: readonly (number | null)[]): number[] {
+  return scores.map((_, i) => i).sort((x, y) => (scores[y] ?? -Infinity) - (scores[x] ?? -Infinity) || x - y);
 }
 
-export function biOrder(candidates: readonly CachedCandidate[]): CachedCandidate[] {
-  const retrieval = [...candidates].sort((a, b) => a.retrievalRank - b.retrievalRank);
-  return byScore(retrieval, (c) => c.bi);
+/** Candidates sorted by retrieval rank: the index order every tie falls back to. */
+function inRetrievalOrder(q: QueryScores): CachedCandidate[] {
+  return [...q.candidates].sort((a, b) => a.retrievalRank - b.retrievalRank);
+}
+
+/** Indices the setting cross-scores: all K for cross, the bi-top N for mixlm (retrieval order fills in). */
+export function crossTargets(candidates: readonly CachedCandidate[], setting: Setting): number[] {
+  if (setting.mode === 'cross') return candidates.map((_, i) => i);
+  if (setting.mode !== 'mixlm') return [];
+  return orderByScore(candidates.map((c) => c.bi)).slice(0, Math.max(0, setting.topN));
 }
 
 /** The reranked doc ids of one query under one setting. */
 export function rerankCached(q: QueryScores, setting: Setting, fuse: FuseFn, normalisation: Normalisation): string[] {
-  const retrieval = [...q.candidates].sort((a, b) => a.retrievalRank - b.retrievalRank);
-  if (setting.mode === 'none') return retrieval.map((c) => c.docId);
-  const bi = biOrder(retrieval);
-  if (setting.mode === 'bi') return bi.map((c) => c.docId);
-  const n = Math.min(setting.topN, bi.length);
-  const head = bi.slice(0, n);
-  const missing = head.findIndex((c) => c.cross === null);
-  if (missing >= 0) {
+  const candidates = inRetrievalOrder(q);
+  if (setting.mode === 'none') return candidates.map((c) => c.docId);
+  const targets = new Set(crossTargets(candidates, setting));
+  const missing = [...targets].filter((i) => candidates[i]!.cross === null).length;
+  if (missing > 0) {
     throw new EvalError('eval-cache-short',
-      `Query ${q.queryId} has cross-encoder scores for only the top ${missing} by bi score, but N = ${setting.topN}.`,
-      'Delete the cached scores file (or use a smaller N) so the run rescores with a larger maxN.');
+      `Query ${q.queryId} lacks ${missing} of the ${targets.size} cross-encoder scores that ${setting.mode}`
+      + `${setting.mode === 'mixlm' ? ` N=${setting.topN}` : ''} needs.`,
+      'Delete the cached scores file so the run rescores with a larger maxN.');
   }
-  let ordered: CachedCandidate[];
-  if (setting.mode === 'cross') {
-    ordered = byScore(head, (c) => c.cross);
-  } else {
-    const fused = fuse(head.map((c) => ({ bi: c.bi ?? 0, cross: c.cross })), setting.alpha, normalisation);
-    ordered = byScore(head, (_, i) => fused[i]!);
-  }
-  return [...ordered, ...bi.slice(n)].map((c) => c.docId);
+  const alpha = setting.mode === 'bi' ? 0 : setting.mode === 'cross' ? 1 : setting.alpha;
+  const fused = fuse(candidates.map((c, i) => ({ bi: c.bi, cross: targets.has(i) ? c.cross : null })), alpha, normalisation);
+  return orderByScore(fused).map((i) => candidates[i]!.docId);
 }
 
 /** Per-query latency of a setting from the measured stage costs; cross cost scales per pair with N. */
@@ -109,7 +107,8 @@ export function estimateLatencyMs(t: StageCosts, setting: Setting, candidates: n
   if (setting.mode === 'none') return t.retrieveMs;
   if (setting.mode === 'bi') return t.retrieveMs + t.biMs;
   const perPair = t.crossPairs > 0 ? t.crossMs / t.crossPairs : 0;
-  return t.retrieveMs + t.biMs + perPair * Math.min(setting.topN, candidates);
+  const pairs = setting.mode === 'cross' ? candidates : Math.min(setting.topN, candidates);
+  return t.retrieveMs + t.biMs + perPair * pairs;
 }
 
 export function median(values: readonly number[]): number {
@@ -125,7 +124,7 @@ function skippedModes(queries: readonly QueryScores[], modes: readonly RerankMod
   const noCross = all.length > 0 && all.every((c) => c.cross === null);
   const skipped: GridResult['skipped'] = [];
   for (const mode of modes) {
-    if (noBi && (mode === 'bi' || mode === 'mixlm')) skipped.push({ mode, reason: 'no bi-encoder scores (embedder missing)' });
+    if (noBi && mode === 'bi') skipped.push({ mode, reason: 'no bi-encoder scores (embedder missing), so it equals none' });
     else if (noCross && (mode === 'cross' || mode === 'mixlm')) skipped.push({ mode, reason: 'no cross-encoder scores (cross-encoder missing)' });
   }
   return skipped;

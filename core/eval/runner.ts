@@ -19,7 +19,7 @@ export interface EngineScores {
 
 export interface EvalEngine {
   indexCollection(c: Collection, onProgress: (p: IndexProgress) => void): Promise<void>;
-  /** Retrieves k candidates, bi-scores them all and cross-scores the bi-top maxN. */
+  /** Retrieves k candidates, bi-scores them all and cross-scores the bi-top maxN (ties by retrieval order). */
   scoreQuery(question: string, opts: { k: number; maxN: number }): Promise<EngineScores>;
 }
 
@@ -72,7 +72,8 @@ export async function runEval(opts: RunEvalOptions): Promise<EvalRunReport> {
   const modes = opts.modes ?? ALL_MODES;
   const ns = opts.ns ?? DEFAULT_NS;
   const k = opts.k ?? 100;
-  const maxN = modes.some((m) => m === 'cross' || m === 'mixlm') ? Math.max(0, ...ns) : 0;
+  // Cross scores needed: the bi-top max(N) for mixlm, all K for cross (the reranker's cross mode scores them all).
+  const maxN = Math.max(0, ...(modes.includes('mixlm') ? ns : []), modes.includes('cross') ? k : 0);
   // Queries without a relevant document are excluded from every mean, so they are not scored at all.
   const judged = collection.queries.filter((q) => relevantCount(collection.qrels.get(q.id)) > 0);
   const cache = await ScoreCache.open(opts.resumeFile ?? join(opts.outDir, 'scores.jsonl'), { collection: collection.name, k, maxN });

@@ -39,6 +39,7 @@ export function parseSmartRecords(text: string): SmartRecord[] {
 }
 
 const tidy = (s: string | undefined): string => (s ?? '').trim();
+const oneLine = (s: string | undefined): string => tidy(s).replace(/\s+/g, ' ');
 
 /**
  * Cranfield-style grades are best-first 1..4 with -1 for "not relevant"; graded metrics want higher = better,
@@ -69,10 +70,10 @@ export async function loadSmartCollection(files: SmartFiles, name?: string): Pro
     [files.docs, files.queries, files.qrels].map((f) => readFile(f, 'utf8')),
   );
   const docs = parseSmartRecords(docText!).map((r) => {
-    const title = tidy(r.fields.get('T'));
+    const title = oneLine(r.fields.get('T'));
     return { id: r.id, ...(title ? { title } : {}), text: tidy(r.fields.get('W')) };
   });
-  const queries = parseSmartRecords(queryText!).map((r, i) => ({ id: String(i + 1), text: tidy(r.fields.get('W')) }));
+  const queries = parseSmartRecords(queryText!).map((r, i) => ({ id: String(i + 1), text: oneLine(r.fields.get('W')) }));
   const qrels: Qrels = new Map();
   for (const [q, doc, grade] of parseSmartQrels(qrelText!).rows) {
     if (q < 1 || q > queries.length) {

@@ -36,7 +36,7 @@ const stripTags = (s: string) => decodeEntities(s.replace(/<[^>]+>/g, ' ')).repl
 function field(block: string, tag: string): string {
   const closed = new RegExp(`<${tag}(?:\\s[^>]*)?>([\\s\\S]*?)</${tag}>`, 'i').exec(block);
   if (closed) return stripTags(closed[1]!);
-  const open = new RegExp(`<${tag}>([\\s\\S]*?)(?=<[a-z/])`, 'i').exec(block);
+  const open = new RegExp(`<${tag}>([\\s\\S]*?)(?=<[a-z/]|$)`, 'i').exec(block);
   return open ? stripTags(open[1]!) : '';
 }
 
