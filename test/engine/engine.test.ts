@@ -5,7 +5,8 @@ import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createEngine } from '../../core/engine.js';
 import { tempDir } from '../support/temp.js';
-import { testModelsDir, tinyEngine } from '../support/models.js';
+import { testModelsDir } from '../support/models.js';
+import { tinyEngine } from '../support/engine.js';
 
 function writeCorpus(folder: string): void {
   mkdirSync(folder, { recursive: true });

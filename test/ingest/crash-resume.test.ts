@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import faiss from 'faiss-node';
 import { tempDir, projectRoot } from '../support/temp.js';
-import { testModelsDir, tinyEngine } from '../support/models.js';
+import { testModelsDir } from '../support/models.js';
+import { tinyEngine } from '../support/engine.js';
 
 const FILES = 120;
 
