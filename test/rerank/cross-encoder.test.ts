@@ -19,7 +19,7 @@ describe('CrossEncoder', () => {
 
   it('batched scores equal one-at-a-time scores within 1e-4, in input order', async () => {
     const texts = passages(13); // 13 pairs in batches of 8: one full batch and one partial, lengths differ
-    const encoder = await load({ preferQuantized: false });
+    const encoder = await load({ preferQuantized: false, crossMaxLength: 512 });
     const stats = emptyCrossStats();
     const batched = await encoder.score(question, texts, stats);
     const single: number[] = [];

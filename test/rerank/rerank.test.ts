@@ -65,13 +65,16 @@ describe('Reranker', () => {
     const reranker = new Reranker({ crossEncoder: encoder });
     const first = await reranker.rerank({ queryId: 'r', question, retrieval, params: params({ topN: 6 }) });
     const calls = encoder.calls;
-    const pure = await reranker.refuse('r', { alpha: 1, normalisation: 'zscore', finalK: 5 });
+    const pure = await reranker.refuse('r', { alpha: 1, normalisation: 'sigmoid', finalK: 5 });
     assert.equal(encoder.calls, calls);
     assert.equal(pure.alpha, 1);
     assert.equal(pure.top.length, 5);
-    // alpha 1: the six cross-scored candidates lead, by their cross logit.
+    // alpha 1, sigmoid (uncrossed sit at 0, below every sigmoid): the six cross-scored lead, by their cross logit.
     const crossed = first.candidates.filter((c) => c.crossScored).sort((x, y) => y.crossScore! - x.crossScore!).map((c) => c.chunkId);
     assert.deepEqual(ids(pure).slice(0, 6), crossed);
+    const z = await reranker.refuse('r', { normalisation: 'zscore', alpha: 0.7 });
+    assert.equal(encoder.calls, calls);
+    assert.ok(z.candidates.every((c) => Number.isFinite(c.finalScore)));
     const bi = await reranker.refuse('r', { alpha: 0, normalisation: 'rrf' });
     assert.equal(encoder.calls, calls);
     assert.deepEqual(ids(bi), rankScored(retrieval.candidates.map((c) => c.denseScore)).map((i) => retrieval.candidates[i]!.chunkId));
