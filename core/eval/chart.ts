@@ -110,7 +110,10 @@ export function renderChartSvg(report: EvalReport, opts: ChartOptions = {}): str
   }
   // all points, frontier ones outlined, the current one ringed
   const currentKey = settingKey(report.current);
-  for (const p of points) {
+  // Drawn mixlm first (the many) and frontier points last, so the few never hide under the many.
+  const drawOrder: RerankMode[] = ['mixlm', 'cross', 'bi', 'none'];
+  const layered = [...points].sort((a, b) => Number(a.pareto) - Number(b.pareto) || drawOrder.indexOf(a.mode) - drawOrder.indexOf(b.mode));
+  for (const p of layered) {
     const current = settingKey(p) === currentKey;
     out.push(`<circle class="point" data-mode="${p.mode}" data-topn="${p.topN}" data-alpha="${p.alpha}" data-pareto="${p.pareto}" `
       + `data-current="${current}" cx="${num(sx(p.p50Ms))}" cy="${num(sy(p[metric]))}" r="${p.pareto ? 5 : 3.5}" `

@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { appendFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { EvalPoint } from '../../core/contract/api.js';
+import type { Collection } from '../../core/eval/collection.js';
+import { loadCollection } from '../../core/eval/loaders/detect.js';
+import { userLabelsToCollection } from '../../core/eval/loaders/user-labels.js';
+import { evaluateRun } from '../../core/eval/metrics.js';
+import { paretoFrontier, settingKey } from '../../core/eval/grid.js';
+import { runEval, type EvalProgress, type RunEvalOptions } from '../../core/eval/runner.js';
+import { LexicalEngine } from './fixtures/lexical-engine.js';
+import { minmaxFuse } from './fixtures/minmax-fuse.js';
+
+const shared = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared');
+let cran: Collection;
+// 40 Cranfield queries over all 1400 docs keeps each run well under a second.
+const grid = { modes: ['none', 'bi', 'cross', 'mixlm'] as const, ns: [5, 10, 20], alphas: [0, 0.5, 1], k: 50 };
+const options = (engine: LexicalEngine, outDir: string, extra: Partial<RunEvalOptions> = {}): RunEvalOptions =>
+  ({ collection: cran, engine, fuse: minmaxFuse, ...grid, outDir, ...extra });
+const metricsOf = (points: EvalPoint[]) => points.map(({ mode, topN, alpha, ndcg10, mrr10, recall100, map, pareto }) =>
+  ({ mode, topN, alpha, ndcg10, mrr10, recall100, map }));
+
+before(async () => {
+  const full = await loadCollection(path.join(shared, 'data', 'cranfield'));
+  cran = { ...full, queries: full.queries.slice(0, 40) };
+});
+
+test('a run indexes, scores each query once, and writes report.json, report.csv, chart.svg and the score cache', async () => {
+  const out = await mkdtemp(path.join(tmpdir(), 'eval-run-'));
+  const engine = new LexicalEngine();
+  const events: EvalProgress[] = [];
+  const report = await runEval(options(engine, out, { current: { mode: 'mixlm', topN: 10, alpha: 0.5 }, onProgress: (p) => events.push(p) }));
+
+  assert.equal(engine.indexCalls, 1);
+  assert.equal(engine.scoreCalls, 40);
+  assert.equal(report.collection, 'cranfield');
+  assert.equal(report.queries, 40);
+  assert.equal(report.points.length, 3 + 3 * 3);
+  assert.equal(report.latencyBasis, 'estimated from measured per-pair cost');
+  assert.deepEqual(report.current, { mode: 'mixlm', topN: 10, alpha: 0.5 });
+  assert.deepEqual(report.points.map((p) => p.pareto), paretoFrontier(report.points).map((p) => p.pareto));
+  for (const p of report.points) {
+    for (const v of [p.ndcg10, p.mrr10, p.recall100, p.map]) assert.ok(v >= 0 && v <= 1);
+  }
+
+  // The none point is exactly the metrics of the engine's retrieval order, computed independently.
+  const direct = new LexicalEngine();
+  await direct.indexCollection(cran, () => {});
+  const rankings = new Map<string, string[]>();
+  for (const q of cran.queries) {
+    const s = await direct.scoreQuery(q.text, { k: 50, maxN: 0 });
+    rankings.set(q.id, s.candidates.map((c) => c.docId));
+  }
+  const expected = evaluateRun(rankings, new Map(cran.queries.map((q) => [q.id, cran.qrels.get(q.id)!])));
+  const none = report.points.find((p) => p.mode === 'none')!;
+  assert.deepEqual({ ndcg10: none.ndcg10, mrr10: none.mrr10, recall100: none.recall100, map: none.map }, expected.mean);
+  // The idf-weighted "cross" score really reorders: it differs from plain overlap order.
+  assert.notEqual(report.points.find((p) => p.mode === 'cross')!.ndcg10, none.ndcg10);
+
+  assert.deepEqual(JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')), report);
+  assert.match(await readFile(path.join(out, 'report.csv'), 'utf8'), /^mixlm,10,0\.50,.*,true$/m);
+  assert.match(await readFile(path.join(out, 'chart.svg'), 'utf8'), /^<svg /);
+  const cache = (await readFile(path.join(out, 'scores.jsonl'), 'utf8')).trim().split('\n');
+  assert.equal(cache.length, 1 + 40);
+  // cross mode is in the grid, so every one of the k = 50 candidates was cross-scored
+  assert.equal(JSON.parse(cache[0]!).maxN, 50);
+  assert.ok(JSON.parse(cache[1]!).candidates.every((c: { cross: number | null }) => c.cross !== null));
+
+  assert.equal(events[0]!.phase, 'indexing');
+  const scoring = events.filter((e) => e.phase === 'scoring');
+  assert.deepEqual([scoring[0]!.done, scoring.at(-1)!.done, scoring.at(-1)!.total], [0, 40, 40]);
+  assert.equal(events.at(-1)!.phase, 'done');
+});
+
+test('an interrupted run resumes: only the missing queries are scored and the result equals a clean run', async () => {
+  const clean = await runEval(options(new LexicalEngine(), await mkdtemp(path.join(tmpdir(), 'eval-clean-'))));
+
+  const out = await mkdtemp(path.join(tmpdir(), 'eval-resume-'));
+  const stop = new AbortController();
+  const first = new LexicalEngine();
+  await assert.rejects(
+    runEval(options(first, out, { onProgress: (p) => { if (p.phase === 'scoring' && p.done === 15) stop.abort(); }, signal: stop.signal })),
+    (e: any) => e.code === 'eval-cancelled' && /15 of 40/.test(e.message),
+  );
+  assert.equal(first.scoreCalls, 15);
+  // A crash in the middle of a write leaves a cut-off line: it is dropped, not parsed.
+  await appendFile(path.join(out, 'scores.jsonl'), '{"queryId":"16","candidates":[{"do');
+
+  const second = new LexicalEngine();
+  const events: EvalProgress[] = [];
+  const resumed = await runEval(options(second, out, { onProgress: (p) => events.push(p) }));
+  assert.equal(second.scoreCalls, 25);
+  assert.equal(events.find((e) => e.phase === 'scoring')!.done, 15);
+  assert.deepEqual(metricsOf(resumed.points), metricsOf(clean.points));
+  assert.equal((await readFile(path.join(out, 'scores.jsonl'), 'utf8')).trim().split('\n').length, 1 + 40);
+
+  // Everything cached: no indexing, no scoring.
+  const third = new LexicalEngine();
+  await runEval(options(third, out));
+  assert.deepEqual([third.indexCalls, third.scoreCalls], [0, 0]);
+});
+
+test('a cache from another run is refused rather than mixed in', async () => {
+  const out = await mkdtemp(path.join(tmpdir(), 'eval-mismatch-'));
+  await writeFile(path.join(out, 'scores.jsonl'), `${JSON.stringify({ kind: 'localrag-eval-scores', version: 1, collection: 'cranfield', k: 100, maxN: 100 })}\n`);
+  await assert.rejects(runEval(options(new LexicalEngine(), out)), (e: any) => e.code === 'eval-cache-mismatch' && /Delete/.test(e.action));
+});
+
+test('labelled questions run against the already-indexed library: no indexing, chunk ids as doc ids', async () => {
+  const labels = userLabelsToCollection([
+    { question: 'heat conduction in composite slabs', relevantChunkIds: [5] },
+    { question: 'never answered', relevantChunkIds: [] },
+  ]);
+  // The "library": Cranfield indexed with chunk ids = doc numbers.
+  const engine = new LexicalEngine();
+  await engine.indexCollection(cran, () => {});
+  const out = await mkdtemp(path.join(tmpdir(), 'eval-labels-'));
+  const report = await runEval({ collection: labels, engine, fuse: minmaxFuse, modes: ['none', 'mixlm'], ns: [5], alphas: [0.5], k: 20, outDir: out });
+  assert.equal(engine.indexCalls, 1); // only the call above
+  assert.equal(engine.scoreCalls, 1); // the unanswerable question is excluded, not scored
+  assert.equal(report.queries, 1);
+  assert.equal(report.excludedQueries, 1);
+  assert.ok(report.points.find((p) => settingKey(p) === settingKey({ mode: 'none', topN: 0, alpha: 0 }))!.recall100 === 1);
+});
