@@ -1,9 +1,11 @@
 // Runs a collection through an engine once per query, caching the scores, then computes the whole grid from the
 // cache and writes report.json, report.csv and chart.svg. Written against EvalEngine so any engine can plug in.
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { IndexProgress, Normalisation, RerankMode } from '../contract/api.js';
 import { DEFAULT_SETTINGS } from '../contract/settings.js';
 import type { CachedCandidate, FuseFn, QueryScores, StageCosts } from './cached-scores.js';
+import { svgToPng } from './chart-png.js';
 import { renderChartSvg, type ChartOptions } from './chart.js';
 import { EvalError, relevantCount, type Collection } from './collection.js';
 import { ALL_MODES, computeGrid, DEFAULT_ALPHAS, DEFAULT_NS, type Setting } from './grid.js';
@@ -49,6 +51,8 @@ export interface RunEvalOptions {
   current?: Setting;
   models?: readonly ModelRef[];
   chart?: ChartOptions;
+  /** Also write chart.png (resvg). */
+  png?: boolean;
   onProgress?: (p: EvalProgress) => void;
   signal?: AbortSignal;
 }
@@ -65,7 +69,7 @@ function checkScores(queryId: string, s: EngineScores): QueryScores {
     timings: { retrieveMs, biMs, crossMs, crossPairs } };
 }
 
-/** Scores what is not cached yet, computes the grid, writes outDir/report.json, report.csv, chart.svg; returns the report. */
+/** Scores what is not cached yet, computes the grid, writes outDir/report.json, report.csv, chart.svg (and chart.png); returns the report. */
 export async function runEval(opts: RunEvalOptions): Promise<EvalRunReport> {
   const { collection, engine } = opts;
   const progress = opts.onProgress ?? (() => {});
@@ -104,6 +108,7 @@ export async function runEval(opts: RunEvalOptions): Promise<EvalRunReport> {
   });
   report.svg = renderChartSvg(report, opts.chart);
   await writeReport(report, opts.outDir);
+  if (opts.png) await writeFile(join(opts.outDir, 'chart.png'), svgToPng(report.svg));
   progress({ phase: 'done', done: 1, total: 1 });
   return report;
 }

@@ -32,7 +32,7 @@ test('a run indexes, scores each query once, and writes report.json, report.csv,
   const out = await mkdtemp(path.join(tmpdir(), 'eval-run-'));
   const engine = new LexicalEngine();
   const events: EvalProgress[] = [];
-  const report = await runEval(options(engine, out, { current: { mode: 'mixlm', topN: 10, alpha: 0.5 }, onProgress: (p) => events.push(p) }));
+  const report = await runEval(options(engine, out, { current: { mode: 'mixlm', topN: 10, alpha: 0.5 }, png: true, onProgress: (p) => events.push(p) }));
 
   assert.equal(engine.indexCalls, 1);
   assert.equal(engine.scoreCalls, 40);
@@ -63,6 +63,7 @@ test('a run indexes, scores each query once, and writes report.json, report.csv,
   assert.deepEqual(JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')), report);
   assert.match(await readFile(path.join(out, 'report.csv'), 'utf8'), /^mixlm,10,0\.50,.*,true$/m);
   assert.match(await readFile(path.join(out, 'chart.svg'), 'utf8'), /^<svg /);
+  assert.equal((await readFile(path.join(out, 'chart.png'))).readUInt32BE(16), 760); // PNG width from IHDR
   const cache = (await readFile(path.join(out, 'scores.jsonl'), 'utf8')).trim().split('\n');
   assert.equal(cache.length, 1 + 40);
   // cross mode is in the grid, so every one of the k = 50 candidates was cross-scored
