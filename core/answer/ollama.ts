@@ -1,0 +1,216 @@
+// Ollama backend: streamed /api/chat through the official client, with every transport fault mapped to an LlmError.
+import { Ollama, type ChatResponse } from 'ollama';
+import {
+  firstTokenTimeoutError, LlmError, tokensPerSecond,
+  type GenerateRequest, type GenerateResult, type LlmBackendClient, type ModelInfo,
+} from './backend.js';
+import { guardedFetch, MalformedLineError } from './ndjson-guard.js';
+
+export const DEFAULT_OLLAMA_HOST = 'http://127.0.0.1:11434';
+
+/** Listing, showing and pulling answer at once on a healthy server; a hung one should not hang the UI. */
+const METADATA_TIMEOUT_MS = 10_000;
+
+export interface PullProgress {
+  status: string;
+  completed: number | null;
+  total: number | null;
+}
+
+export interface OllamaClientOptions {
+  host?: string;
+  metadataTimeoutMs?: number;
+}
+
+/** What the error mapping needs to know about where a request got to. */
+interface Progress {
+  model: string | null;
+  responded: boolean;
+  firstToken: boolean;
+}
+
+export class OllamaClient implements LlmBackendClient {
+  readonly backend = 'ollama' as const;
+  readonly host: string;
+  private readonly metadataTimeoutMs: number;
+  private readonly inFlight = new Set<AbortController>();
+  private readonly info = new Map<string, ModelInfo>();
+  private closed = false;
+
+  constructor(options: OllamaClientOptions = {}) {
+    this.host = (options.host ?? DEFAULT_OLLAMA_HOST).replace(/\/+$/, '');
+    this.metadataTimeoutMs = options.metadataTimeoutMs ?? METADATA_TIMEOUT_MS;
+  }
+
+  async listModels(): Promise<string[]> {
+    const res = await this.metadata(null, (o) => o.list());
+    return res.models.map((m) => m.name);
+  }
+
+  /** The model's trained context length from /api/show, cached per model. */
+  async modelInfo(model: string): Promise<ModelInfo> {
+    if (!model) throw this.noModelChosen();
+    const cached = this.info.get(model);
+    if (cached) return cached;
+    const show = await this.metadata(model, (o) => o.show({ model }));
+    // Typed as a Map by the client, but it is the plain JSON object Ollama sent.
+    const entries = Object.entries((show.model_info ?? {}) as unknown as Record<string, unknown>);
+    const length = entries.find(([k, v]) => k.endsWith('.context_length') && typeof v === 'number')?.[1];
+    const info: ModelInfo = { contextTokens: typeof length === 'number' ? length : null };
+    this.info.set(model, info);
+    return info;
+  }
+
+  async pullModel(name: string, onProgress: (p: PullProgress) => void, signal?: AbortSignal): Promise<void> {
+    const { ctl, release } = this.track(signal);
+    const guard = guardedFetch(ctl.signal);
+    const progress: Progress = { model: name, responded: false, firstToken: false };
+    try {
+      const stream = await new Ollama({ host: this.host, fetch: guard.fetch }).pull({ model: name, stream: true });
+      for await (const p of stream) {
+        progress.firstToken = true;
+        onProgress({ status: p.status, completed: p.completed ?? null, total: p.total ?? null });
+      }
+      this.info.delete(name);
+    } catch (err) {
+      if (signal?.aborted) throw new LlmError('http-error', `Downloading "${name}" was cancelled.`, 'Start the download again when you are ready.', { cause: err });
+      throw this.toLlmError(err, { ...progress, responded: guard.responded });
+    } finally {
+      release();
+    }
+  }
+
+  async generate(req: GenerateRequest): Promise<GenerateResult> {
+    if (!req.model) throw this.noModelChosen();
+    const start = performance.now();
+    let text = '';
+    let firstTokenAt: number | null = null;
+    let final: ChatResponse | null = null;
+    const finish = (cancelled: boolean): GenerateResult => {
+      const end = performance.now();
+      const evalMs = final?.eval_duration ? final.eval_duration / 1e6 : null;
+      return {
+        text,
+        promptTokens: final?.prompt_eval_count ?? null,
+        outputTokens: final?.eval_count ?? null,
+        firstTokenMs: firstTokenAt === null ? null : firstTokenAt - start,
+        totalMs: end - start,
+        tokensPerSecond: tokensPerSecond(final?.eval_count ?? null, evalMs),
+        cancelled,
+      };
+    };
+    if (req.signal.aborted) return finish(true);
+
+    const { ctl, release } = this.track(req.signal);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      ctl.abort();
+    }, req.firstTokenTimeoutMs);
+    const guard = guardedFetch(ctl.signal);
+    const ollama = new Ollama({ host: this.host, fetch: guard.fetch });
+    try {
+      const stream = await ollama.chat({
+        model: req.model,
+        messages: [{ role: 'system', content: req.system }, { role: 'user', content: req.user }],
+        stream: true,
+        // Ollama's own default context (2048-4096) would silently cut a prompt fitted to a larger window.
+        options: { num_predict: req.maxTokens, ...(req.contextTokens ? { num_ctx: req.contextTokens } : {}) },
+      });
+      for await (const part of stream) {
+        const token = part.message?.content ?? '';
+        // A thinking model is alive while it thinks: that stops the first-token clock, but only content is shown.
+        if (token !== '' || (part.message?.thinking ?? '') !== '') clearTimeout(timer);
+        if (token !== '') {
+          firstTokenAt ??= performance.now();
+          text += token;
+          req.onToken(token);
+        }
+        if (part.done) final = part;
+      }
+      return finish(false);
+    } catch (err) {
+      if (timedOut) throw firstTokenTimeoutError(req.model, req.firstTokenTimeoutMs);
+      if (req.signal.aborted || this.closed) return finish(true);
+      throw this.toLlmError(err, { model: req.model, responded: guard.responded, firstToken: firstTokenAt !== null });
+    } finally {
+      clearTimeout(timer);
+      release();
+    }
+  }
+
+  /** Stops every request still running; generate() calls resolve as cancelled. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const ctl of this.inFlight) ctl.abort();
+    this.inFlight.clear();
+  }
+
+  private async metadata<T>(model: string | null, call: (o: Ollama) => Promise<T>): Promise<T> {
+    const guard = guardedFetch(AbortSignal.timeout(this.metadataTimeoutMs));
+    try {
+      return await call(new Ollama({ host: this.host, fetch: guard.fetch }));
+    } catch (err) {
+      throw this.toLlmError(err, { model, responded: guard.responded, firstToken: false });
+    }
+  }
+
+  /** One controller per request, aborted by the caller's signal and by close(); release() when done. */
+  private track(signal?: AbortSignal): { ctl: AbortController; release(): void } {
+    const ctl = new AbortController();
+    const abort = () => ctl.abort();
+    signal?.addEventListener('abort', abort, { once: true });
+    this.inFlight.add(ctl);
+    return {
+      ctl,
+      release: () => {
+        signal?.removeEventListener('abort', abort);
+        this.inFlight.delete(ctl);
+      },
+    };
+  }
+
+  private noModelChosen(): LlmError {
+    return new LlmError('model-missing', 'No Ollama model is chosen for answers.',
+      'Pick an installed model in Settings, or install one with `ollama pull llama3.2`.');
+  }
+
+  private toLlmError(err: unknown, at: Progress): LlmError {
+    if (err instanceof LlmError) return err;
+    const e = (err ?? {}) as { name?: string; message?: string; status_code?: number; cause?: { code?: string; message?: string } };
+    const detail = e.message ?? String(err);
+    if (err instanceof MalformedLineError) {
+      return new LlmError('malformed-stream', 'Ollama sent a reply line that is not valid JSON.',
+        'Update Ollama to a current version and try again.', { cause: err });
+    }
+    if (e.name === 'ResponseError' && typeof e.status_code === 'number') {
+      if (e.status_code === 404 && at.model && /not found/i.test(detail)) return this.modelMissing(at.model, err);
+      return new LlmError('http-error', `Ollama answered HTTP ${e.status_code}: ${detail}`,
+        'Check the Ollama server log, then try again.', { cause: err });
+    }
+    if (!at.responded) {
+      const why = e.cause?.code ?? e.cause?.message ?? detail;
+      return new LlmError('server-unreachable', `Ollama is not reachable at ${this.host} (${why}).`,
+        'Start Ollama with `ollama serve`, or correct the Ollama host in Settings.', { cause: err });
+    }
+    // The client turns an {"error": ...} line into a plain Error; before any token that is how Ollama reports a
+    // model that failed to load (out of memory, unsupported file).
+    const plainServerError = e.name === 'Error' && !e.cause && !/did not receive done/i.test(detail);
+    if (plainServerError && !at.firstToken) {
+      if (at.model && /not found/i.test(detail)) return this.modelMissing(at.model, err);
+      return new LlmError('load-failed', `Ollama could not run "${at.model}": ${detail}`,
+        'Check that the model fits in memory (try a smaller one), or see the Ollama server log.', { cause: err });
+    }
+    return new LlmError('stream-broken', `The connection to Ollama broke while the answer was streaming (${detail}).`,
+      'Try again; if it keeps happening, restart Ollama with `ollama serve`.', { cause: err });
+  }
+
+  private modelMissing(model: string, cause: unknown): LlmError {
+    return new LlmError('model-missing', `The model "${model}" is not installed in Ollama.`,
+      `Install it with \`ollama pull ${model}\`, or pick an installed model in Settings.`, { cause });
+  }
+}
+
+export function createOllamaClient(options: OllamaClientOptions = {}): OllamaClient {
+  return new OllamaClient(options);
+}
