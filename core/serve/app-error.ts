@@ -23,7 +23,7 @@ export function isAppError(x: unknown): x is AppError {
 export function httpStatusFor(error: AppError): number {
   if (error.code === 'unauthorized') return 401;
   if (error.code === 'unknown-method' || error.code.endsWith('not-found')) return 404;
-  if (error.code.startsWith('invalid') || error.code === 'bad-json') return 400;
+  if (error.code.startsWith('invalid') || error.code.startsWith('not-a-') || error.code === 'bad-json') return 400;
   if (error.code === 'payload-too-large') return 413;
   return 500;
 }
