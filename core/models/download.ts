@@ -144,7 +144,8 @@ function stopped(target: HubTarget, file: string, loaded: number, total: number 
 
 function interrupted(target: HubTarget, file: string, loaded: number, total: number | null, err: unknown): ModelError {
   const mb = (n: number) => (n / 1e6).toFixed(1);
-  const why = (err as { cause?: { code?: string } })?.cause?.code ?? (err as Error)?.message ?? String(err);
+  const code = (err as { cause?: { code?: string } })?.cause?.code;
+  const why = code ? `the connection broke: ${code}` : (err as Error)?.message ?? String(err);
   return new ModelError({
     code: 'download-interrupted',
     message: `The download of ${file} for "${target.id}" stopped after ${mb(loaded)}${total ? ` of ${mb(total)}` : ''} MB (${why}); nothing was installed.`,
