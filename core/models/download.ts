@@ -17,7 +17,7 @@ import { env } from '@huggingface/transformers';
 import type { DownloadProgress, ModelStatus } from '../contract/api.js';
 import { DEFAULT_SETTINGS } from '../contract/settings.js';
 import { KNOWN_PROFILES } from '../embed/profiles.js';
-import { fileNotFound, hubFileUrl, hubHeaders, hubRequestError, planDownload, type HubTarget, type PlannedFile } from './hub.js';
+import { fileNotFound, HUB_REVISION, hubFileUrl, hubHeaders, hubRequestError, planDownload, type HubTarget, type PlannedFile } from './hub.js';
 import { writeMarker } from './marker.js';
 import { appErrorOf, ModelError } from './model-error.js';
 import { assertValidModelId, modelStatus } from './registry.js';
@@ -60,7 +60,7 @@ export async function downloadModel(opts: DownloadOptions): Promise<ModelStatus>
         loadedAll += await fetchFile(target, file, join(staging, file.path), { ...opts, emit });
       }
       await writeMarker(staging, {
-        source: 'hub', repo: target.repo, hubHost: target.host, revision: 'main', role: profile.role,
+        source: 'hub', repo: target.repo, hubHost: target.host, revision: HUB_REVISION, role: profile.role,
         files: plan.map((f) => f.path), at: new Date().toISOString(),
       });
     });
