@@ -24,6 +24,7 @@ export interface OllamaClientOptions {
 
 /** What the error mapping needs to know about where a request got to. */
 interface Progress {
+  op: 'chat' | 'pull' | 'metadata';
   model: string | null;
   responded: boolean;
   firstToken: boolean;
@@ -64,17 +65,15 @@ export class OllamaClient implements LlmBackendClient {
   async pullModel(name: string, onProgress: (p: PullProgress) => void, signal?: AbortSignal): Promise<void> {
     const { ctl, release } = this.track(signal);
     const guard = guardedFetch(ctl.signal);
-    const progress: Progress = { model: name, responded: false, firstToken: false };
     try {
       const stream = await new Ollama({ host: this.host, fetch: guard.fetch }).pull({ model: name, stream: true });
       for await (const p of stream) {
-        progress.firstToken = true;
         onProgress({ status: p.status, completed: p.completed ?? null, total: p.total ?? null });
       }
       this.info.delete(name);
     } catch (err) {
       if (signal?.aborted) throw new LlmError('http-error', `Downloading "${name}" was cancelled.`, 'Start the download again when you are ready.', { cause: err });
-      throw this.toLlmError(err, { ...progress, responded: guard.responded });
+      throw this.toLlmError(err, { op: 'pull', model: name, responded: guard.responded, firstToken: false });
     } finally {
       release();
     }
@@ -132,7 +131,7 @@ export class OllamaClient implements LlmBackendClient {
     } catch (err) {
       if (timedOut) throw firstTokenTimeoutError(req.model, req.firstTokenTimeoutMs);
       if (req.signal.aborted || this.closed) return finish(true);
-      throw this.toLlmError(err, { model: req.model, responded: guard.responded, firstToken: firstTokenAt !== null });
+      throw this.toLlmError(err, { op: 'chat', model: req.model, responded: guard.responded, firstToken: firstTokenAt !== null });
     } finally {
       clearTimeout(timer);
       release();
@@ -151,7 +150,7 @@ export class OllamaClient implements LlmBackendClient {
     try {
       return await call(new Ollama({ host: this.host, fetch: guard.fetch }));
     } catch (err) {
-      throw this.toLlmError(err, { model, responded: guard.responded, firstToken: false });
+      throw this.toLlmError(err, { op: 'metadata', model, responded: guard.responded, firstToken: false });
     }
   }
 
@@ -196,6 +195,14 @@ export class OllamaClient implements LlmBackendClient {
     // The client turns an {"error": ...} line into a plain Error; before any token that is how Ollama reports a
     // model that failed to load (out of memory, unsupported file).
     const plainServerError = e.name === 'Error' && !e.cause && !/did not receive done/i.test(detail);
+    if (plainServerError && at.op === 'pull') {
+      if (/does not exist|not found/i.test(detail)) {
+        return new LlmError('model-missing', `Ollama could not download "${at.model}": ${detail}`,
+          'Check the model name at https://ollama.com/library and try again.', { cause: err });
+      }
+      return new LlmError('http-error', `Ollama could not download "${at.model}": ${detail}`,
+        'Check the network and the Ollama server log, then try again.', { cause: err });
+    }
     if (plainServerError && !at.firstToken) {
       if (at.model && /not found/i.test(detail)) return this.modelMissing(at.model, err);
       return new LlmError('load-failed', `Ollama could not run "${at.model}": ${detail}`,

@@ -10,8 +10,8 @@ export type ChatScript =
   | { kind: 'slow-first-token'; delayMs: number; tokens?: string[] }
   /** Streams `after` tokens and then never writes again, until the client goes away. */
   | { kind: 'stall'; after: number; tokens?: string[] }
-  /** Streams `after` tokens and then destroys the socket. */
-  | { kind: 'broken-mid-stream'; after: number; tokens?: string[] }
+  /** Streams `after` tokens, waits for `when` if given (e.g. until the client has them), then destroys the socket. */
+  | { kind: 'broken-mid-stream'; after: number; tokens?: string[]; when?: Promise<void> }
   /** Streams `after` tokens, then a line that is not JSON, then carries on normally. */
   | { kind: 'malformed-line'; after: number; tokens?: string[] }
   /** Streams the tokens and ends the response cleanly, but without the done message. */
@@ -46,7 +46,6 @@ export const FAKE_EVAL_DURATION_NS = 350_000_000;
 export const FAKE_CONTEXT_LENGTH = 8192;
 
 const withTag = (name: string) => (name.includes(':') ? name : `${name}:latest`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function startFakeOllama(options: { models?: string[] } = {}): Promise<FakeOllama> {
   const fake: FakeOllama = {
@@ -135,7 +134,14 @@ async function chat(
   const tokens = ('tokens' in script && script.tokens) || FAKE_TOKENS;
   const part = (content: string) => ({ model, created_at: new Date().toISOString(), message: { role: 'assistant', content }, done: false });
   const gone = new Promise<void>((r) => res.on('close', () => r()));
-  const wait = (ms: number) => Promise.race([sleep(ms), gone]);
+  // A pending timer would keep the test process alive after the client left, so it goes when the client does.
+  const wait = (ms: number) => new Promise<void>((r) => {
+    const timer = setTimeout(r, ms);
+    void gone.then(() => {
+      clearTimeout(timer);
+      r();
+    });
+  });
 
   if (script.kind === 'error-line') {
     line(res, { error: script.message });
@@ -147,6 +153,7 @@ async function chat(
     if (i === stopAt) {
       if (script.kind === 'stall') return gone;
       if (script.kind === 'broken-mid-stream') {
+        await Promise.race([script.when, gone]);
         state.serverHungUp = true;
         return void res.socket?.destroy();
       }
