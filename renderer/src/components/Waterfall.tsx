@@ -1,14 +1,8 @@
 // Latency waterfall: one bar per pipeline stage at its start offset, plus a table with ms, provider and model.
 import type { StageName, StageTiming } from '../../../core/contract/api.js';
 import { useApp } from '../state/app-context.js';
+import { STAGE_ORDER } from './stage-order.js';
 
-export const STAGE_ORDER = [
-  'embedQuery', 'faiss', 'bm25', 'fuse', 'bi', 'cross', 'fusion', 'prompt', 'llmFirstToken', 'llmTotal',
-] as const satisfies readonly StageName[];
-// Fails to compile if a stage is added to the contract but not to the order above.
-type Missing = Exclude<StageName, (typeof STAGE_ORDER)[number]>;
-const exhaustive: Missing extends never ? true : never = true;
-void exhaustive;
 
 interface Bar { stage: StageName; timing: StageTiming | null; start: number; }
 

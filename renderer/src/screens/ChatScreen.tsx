@@ -7,7 +7,7 @@ import { useApp } from '../state/app-context.js';
 import { FirstRunPanel } from './FirstRunPanel.js';
 
 export function ChatScreen() {
-  const { t, session } = useApp();
+  const { t, session, refreshStatus } = useApp();
   const { live, busy } = session;
   const [question, setQuestion] = useState('');
   const [openChunk, setOpenChunk] = useState<number | null>(null);
@@ -37,6 +37,10 @@ export function ChatScreen() {
   };
 
   const result = live?.result ?? null;
+  // An unavailable answer usually means the LLM's state changed (Ollama stopped): show it in the first-run panel.
+  useEffect(() => {
+    if (result?.status === 'unavailable') void refreshStatus();
+  }, [result, refreshStatus]);
   const sources = result?.sources ?? [];
   const html = useMemo(
     () => renderAnswerHtml(live?.text ?? '', result ? result.citations : null, (n) => t('invalidCitation', { n })),

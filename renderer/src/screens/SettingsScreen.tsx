@@ -28,12 +28,13 @@ export function changedFields(saved: Settings, draft: Settings): Partial<Setting
 }
 
 export function SettingsScreen() {
-  const { t, settings, setSettings, host, session } = useApp();
+  const { t, settings, setSettings, host, session, refreshStatus } = useApp();
   const [draft, setDraft] = useState<Settings | null>(settings);
   const [error, setError] = useState<AppError | null>(null);
   const [saved, setSaved] = useState(false);
   const [llmModels, setLlmModels] = useState<{ models: string[]; error?: AppError }>({ models: [] });
   const previewSeq = useRef(0);
+  const [previewing, setPreviewing] = useState(false);
 
   useEffect(() => setDraft(settings), [settings]);
   const loadModels = () => {
@@ -52,11 +53,14 @@ export function SettingsScreen() {
     const search = session.search;
     if (!search) return;
     const seq = ++previewSeq.current;
+    setPreviewing(true);
     try {
       const result = await host.api.call('refuse', { queryId: search.queryId, params: { alpha } });
       if (seq === previewSeq.current) session.setSearch(result);
     } catch (err) {
       if (seq === previewSeq.current) setError(appErrorOf(err));
+    } finally {
+      if (seq === previewSeq.current) setPreviewing(false);
     }
   };
   const save = async (e: FormEvent) => {
@@ -67,6 +71,7 @@ export function SettingsScreen() {
       setSettings(next);
       setSaved(true);
       loadModels();
+      void refreshStatus();
     } catch (err) {
       setError(appErrorOf(err));
     }
@@ -103,7 +108,7 @@ export function SettingsScreen() {
             onChange={(e) => void previewAlpha(Number(e.target.value))} />
           <output htmlFor="alpha" data-testid="alpha-value">{draft.alpha.toFixed(2)}</output>
         </Field>
-        <AlphaPreview search={session.search} />
+        <AlphaPreview search={session.search} busy={previewing} />
         {num('finalK', 'finalK')}
         {choice('normalisation', 'normalisation')}
         {choice('retrievalFusion', 'retrievalFusion')}
@@ -149,13 +154,13 @@ function Field({ id, label, children }: { id: string; label: string; children: R
   );
 }
 
-function AlphaPreview({ search }: { search: SearchResult | null }) {
+function AlphaPreview({ search, busy }: { search: SearchResult | null; busy: boolean }) {
   const { t } = useApp();
   if (!search) return <p className="hint">{t('alphaPreviewNone')}</p>;
   return (
     <section aria-label={t('alphaPreview')} className="alpha-preview">
       <h3>{t('alphaPreview')}</h3>
-      <ol data-testid="alpha-preview" data-query={search.queryId}>
+      <ol data-testid="alpha-preview" data-query={search.queryId} data-alpha={search.alpha} aria-busy={busy}>
         {search.candidates.slice(0, PREVIEW_ROWS).map((c) => (
           <li key={c.chunkId} data-chunk={c.chunkId}>#{c.chunkId} {basename(c.path)} ({c.finalScore.toFixed(3)})</li>
         ))}
