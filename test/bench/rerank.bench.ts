@@ -42,14 +42,16 @@ const seedCross = await CrossEncoder.load({ id: 'ms-marco-MiniLM-L-6-v2', modelD
 const embedder = await Embedder.load({ id: 'multilingual-e5-small', modelDir: dirs.embedderDir, settings: { ...settings, preferQuantized: false } });
 if (!cross.int8.quantized) console.warn(`warning: no int8 cross-encoder in ${dirs.crossEncoderDir}; the int8 rows run ${cross.int8.modelPath}`);
 
-// ~256-token passages (cross-encoder tokens) from consecutive abstracts.
+// ~256-token passages (cross-encoder tokens): consecutive abstracts joined, cut at word boundaries.
 const tok = cross.fp32.tokenizer;
 const pool: string[] = [];
 let acc: string[] = [];
-for (const d of cranfieldDocs()) {
-  if (!d.text) continue;
-  acc.push(d.text);
-  if (tok.count(acc.join(' ')) >= PASSAGE_TOKENS - 16) { pool.push(acc.join(' ')); acc = []; }
+let accTokens = 0;
+for (const word of cranfieldDocs().flatMap((d) => d.text.split(/\s+/).filter(Boolean))) {
+  const n = tok.count(word);
+  if (accTokens + n > PASSAGE_TOKENS && acc.length) { pool.push(acc.join(' ')); acc = []; accTokens = 0; }
+  acc.push(word);
+  accTokens += n;
   if (pool.length >= K + 60) break;
 }
 const passageTokens = pool.map((p) => tok.count(p));

@@ -1,7 +1,7 @@
 // The cross-encoder on a real ONNX session (synthesised tiny BERT, real WordPiece tokenizer).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { CrossEncoder, emptyCrossStats, readLogits } from '../../core/rerank/cross-encoder.js';
+import { batchesOf, CrossEncoder, emptyCrossStats, readLogits } from '../../core/rerank/cross-encoder.js';
 import { CROSS_ID, passages, testSettings, tinyModels } from './setup.js';
 
 const question = 'what similarity laws must be obeyed when constructing aeroelastic models of heated high speed aircraft';
@@ -9,8 +9,8 @@ const question = 'what similarity laws must be obeyed when constructing aeroelas
 describe('CrossEncoder', () => {
   let dir = '';
   const opened: CrossEncoder[] = [];
-  const load = async (over: Partial<typeof testSettings> = {}) => {
-    const c = await CrossEncoder.load({ id: CROSS_ID, modelDir: dir, settings: { ...testSettings, ...over } });
+  const load = async (over: Partial<typeof testSettings> = {}, batchTokens?: number) => {
+    const c = await CrossEncoder.load({ id: CROSS_ID, modelDir: dir, settings: { ...testSettings, ...over }, batchTokens });
     opened.push(c);
     return c;
   };
@@ -19,7 +19,7 @@ describe('CrossEncoder', () => {
 
   it('batched scores equal one-at-a-time scores within 1e-4, in input order', async () => {
     const texts = passages(13); // 13 pairs in batches of 8: one full batch and one partial, lengths differ
-    const encoder = await load({ preferQuantized: false, crossMaxLength: 512 });
+    const encoder = await load({ preferQuantized: false, crossMaxLength: 512 }, Infinity);
     const stats = emptyCrossStats();
     const batched = await encoder.score(question, texts, stats);
     const single: number[] = [];
@@ -33,6 +33,31 @@ describe('CrossEncoder', () => {
     const lengths = encoder.encode(question, texts).map((e) => e.ids.length);
     assert.equal(stats.tokens, lengths.reduce((s, x) => s + x, 0));
     assert.ok(stats.paddedTokens < 13 * Math.max(...lengths), `padded ${stats.paddedTokens}`);
+  });
+
+  it('keeps each batch within the padded-token budget, with the same scores', async () => {
+    const texts = passages(13);
+    // fp32: int8's dynamic quantisation scales activations per batch tensor, so its logits move with batch make-up.
+    const budgeted = await load({ preferQuantized: false, crossMaxLength: 512 }, 600);
+    const whole = await load({ preferQuantized: false, crossMaxLength: 512 }, Infinity);
+    const stats = emptyCrossStats();
+    const a = await budgeted.score(question, texts, stats);
+    const b = await whole.score(question, texts);
+    a.forEach((x, i) => assert.ok(Math.abs(x - b[i]!) < 1e-4, `pair ${i}`));
+    const longest = Math.max(...budgeted.encode(question, texts).map((e) => e.ids.length));
+    assert.ok(longest < 600, 'every pair fits the budget alone');
+    assert.ok(stats.batches > 2, `${stats.batches} batches`);
+    assert.ok(stats.paddedTokens <= stats.batches * 600);
+  });
+
+  it('batchesOf packs sorted lengths under both limits', () => {
+    // 100,100,100 fit 3 x 100 = 300 <= 350; the 4th (100) would make 400 > 350
+    assert.deepEqual(batchesOf([100, 100, 100, 100, 300, 400], 8, 350), [[0, 1, 2], [3], [4], [5]]);
+    // rows cap: 2 per batch
+    assert.deepEqual(batchesOf([10, 10, 10], 2, 1000), [[0, 1], [2]]);
+    // a single pair over the budget still gets its own batch
+    assert.deepEqual(batchesOf([900], 8, 100), [[0]]);
+    assert.deepEqual(batchesOf([], 8, 100), []);
   });
 
   it('cuts pairs to crossMaxLength, keeping the query whole', async () => {
