@@ -70,10 +70,10 @@ export function isLlmError(err: unknown): err is LlmError {
 
 /** Shared wording for the first-token timeout, which both backends enforce the same way. */
 export function firstTokenTimeoutError(model: string, ms: number): LlmError {
-  const seconds = Math.round(ms / 100) / 10;
+  const limit = ms < 1000 ? `${ms} ms` : `${Math.round(ms / 100) / 10} s`;
   return new LlmError(
     'first-token-timeout',
-    `The model "${model}" produced no first token within ${seconds} s.`,
+    `The model "${model}" produced no first token within ${limit}.`,
     'It may still be loading or be too large for this machine: try again, pick a smaller model, or raise the first-token timeout in Settings.',
   );
 }
