@@ -12,6 +12,8 @@ export const commonOptions = {
   models: { type: 'string' },
   json: { type: 'boolean', default: false },
   provider: { type: 'string' },
+  embedder: { type: 'string' },
+  'cross-encoder': { type: 'string' },
   quiet: { type: 'boolean', short: 'q', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const satisfies ParseArgsConfig['options'];

@@ -14,7 +14,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv
 
 function usage(): string {
   return ['usage: localrag <command> [options]', '', ...Object.values(COMMANDS).map((c) => `  ${c.summary}`), '',
-    'common options: --store <dir> --models <dir> --json --provider auto|cpu|cuda|dml|coreml'].join('\n');
+    'common options: --store <dir> --models <dir> --json --provider auto|cpu|cuda|dml|coreml --embedder <id> --cross-encoder <id>'].join('\n');
 }
 
 async function main(argv: string[]): Promise<number> {
