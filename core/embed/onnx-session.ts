@@ -3,6 +3,10 @@ import { existsSync } from 'node:fs';
 import ort from 'onnxruntime-node';
 import type { Settings } from '../contract/settings.js';
 
+// ORT's native logger would print an absent GPU provider's failure to stderr on every start; errors still reach us
+// as exceptions, and the fallback reason is reported once through our own log.
+ort.env.logLevel = 'fatal';
+
 export type ProviderSetting = Settings['executionProvider'];
 
 export interface OnnxSession {
@@ -47,7 +51,8 @@ export async function createOnnxSession(modelPath: string, setting: ProviderSett
       const session = await ort.InferenceSession.create(modelPath, {
         executionProviders: [provider],
         graphOptimizationLevel: 'all',
-        logSeverityLevel: 3,
+        // A GPU provider that is absent is expected here: its failure is reported once, as our fallback reason.
+        logSeverityLevel: provider === 'cpu' ? 3 : 4,
       });
       const fallbackReason = reasons.length ? reasons.join('; ') : null;
       if (fallbackReason) log(`onnx: ${fallbackReason}; running ${modelPath} on ${provider}`);
