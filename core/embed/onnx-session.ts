@@ -3,10 +3,6 @@ import { existsSync } from 'node:fs';
 import ort from 'onnxruntime-node';
 import type { Settings } from '../contract/settings.js';
 
-// ORT's native logger would print an absent GPU provider's failure to stderr on every start; errors still reach us
-// as exceptions, and the fallback reason is reported once through our own log.
-ort.env.logLevel = 'fatal';
-
 export type ProviderSetting = Settings['executionProvider'];
 
 export interface OnnxSession {
@@ -46,6 +42,10 @@ export function modelFile(modelDir: string, preferQuantized: boolean): string {
 
 export async function createOnnxSession(modelPath: string, setting: ProviderSetting, log: (line: string) => void = () => {}): Promise<OnnxSession> {
   const reasons: string[] = [];
+  // ORT's native logger would print an absent GPU provider's failure to stderr on every start (and
+  // @huggingface/transformers resets the level when it loads); errors still reach us as exceptions, and the
+  // fallback reason is reported once through our own log.
+  ort.env.logLevel = 'fatal';
   for (const provider of providerOrder(setting)) {
     try {
       const session = await ort.InferenceSession.create(modelPath, {
