@@ -64,7 +64,7 @@ export class VectorIndex {
     try {
       if (existsSync(vi.indexPath) && existsSync(vi.idsPath)) {
         const saved = JSON.parse(readFileSync(vi.idsPath, 'utf8')) as { dim: number; ids: number[] };
-        const index = faiss.IndexFlatIP.read(vi.indexPath);
+        const index = faiss.IndexFlatIP.fromBuffer(readFileSync(vi.indexPath));
         if (saved.dim === dim && index.getDimension() === dim && index.ntotal() === saved.ids.length) {
           vi.index = index;
           vi.ids = saved.ids;
@@ -141,12 +141,15 @@ export class VectorIndex {
     return labels.flatMap((pos, i) => (pos >= 0 ? [{ chunkId: this.ids[pos]!, score: distances[i]! }] : []));
   }
 
-  /** Atomic enough for kill -9: each file is written aside and renamed; a torn pair is detected and rebuilt. */
+  /**
+   * Atomic enough for kill -9: each file is written aside and renamed; a torn pair is detected and rebuilt.
+   * Written through Node (toBuffer) because faiss-node's own write() aborts the process on an I/O error.
+   */
   save(): void {
     if (!this.dirty && existsSync(this.indexPath)) return;
     const tmpIndex = `${this.indexPath}.tmp`;
     const tmpIds = `${this.idsPath}.tmp`;
-    this.index.write(tmpIndex);
+    writeFileSync(tmpIndex, this.index.toBuffer());
     writeFileSync(tmpIds, JSON.stringify({ dim: this.dim, ids: this.ids }));
     renameSync(tmpIndex, this.indexPath);
     renameSync(tmpIds, this.idsPath);

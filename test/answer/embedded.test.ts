@@ -63,17 +63,33 @@ describe('EmbeddedClient with stories260K.gguf', { skip }, () => {
   });
 
   it('no first token in time is first-token-timeout', async () => {
-    // 1 ms cannot cover evaluating a ~1500-token prompt, even on this tiny model.
-    const req = request({ user: 'word '.repeat(1500), firstTokenTimeoutMs: 1 });
+    // 1 ms cannot cover evaluating a ~100-token prompt, even on this tiny model.
+    const req = request({ user: 'word '.repeat(100), firstTokenTimeoutMs: 1 });
     await assert.rejects(client.generate(req), (e: unknown) => e instanceof LlmError && e.code === 'first-token-timeout');
     assert.deepEqual(req.tokens, []);
   });
 
-  it('the model is loaded once and serves requests again after a cancel', async () => {
+  it('concurrent requests take turns on the one context and both answer', async () => {
     const [a, b] = await Promise.all([client.generate(request({ maxTokens: 8 })), client.generate(request({ maxTokens: 8 }))]);
     assert.equal(a.cancelled, false);
     assert.equal(b.cancelled, false);
     assert.ok(a.text.length > 0 && b.text.length > 0);
+  });
+
+  it('the chat-session path streams too (forced: this file has no chat template)', async () => {
+    const chat = new EmbeddedClient({ modelPath: MODEL, threads: 1, promptStyle: 'chat' });
+    try {
+      const req = request({ maxTokens: 12 });
+      const res = await chat.generate(req);
+      assert.equal(res.cancelled, false);
+      assert.ok(req.tokens.length > 0);
+      assert.equal(res.text, req.tokens.join(''));
+      assert.ok(res.outputTokens !== null && res.outputTokens > 0 && res.outputTokens <= 12);
+    } finally {
+      await chat.close();
+    }
+    // closing one client leaves another's llama.cpp instance working
+    assert.ok((await client.generate(request({ maxTokens: 4 }))).text.length > 0);
   });
 
   it('a missing file is model-missing, a corrupt one load-failed', async (t) => {

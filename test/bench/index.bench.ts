@@ -11,8 +11,8 @@ import { benchModels, cranfieldDocs, round } from './corpus.js';
 import { tempDir } from '../support/temp.js';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, provider: { type: 'string', default: 'auto' } } });
-const cleanups: (() => void)[] = [];
-const work = tempDir({ after: (fn) => cleanups.push(fn) }, 'localrag-bench-index-');
+
+const work = tempDir(null, 'localrag-bench-index-');
 const { modelsDir } = await benchModels();
 const docs = cranfieldDocs().slice(0, values.quick ? 300 : 1400);
 const folder = join(work, 'corpus');
@@ -43,4 +43,4 @@ const summary = {
 };
 console.log(`whole indexing path: ${summary.fullChunksPerSec} chunks/s; raw embedder: ${summary.rawEmbedChunksPerSec} chunks/s; ratio ${summary.ratio} (goal <= 1.5)`);
 console.log(`BENCH_SUMMARY ${JSON.stringify(summary)}`);
-cleanups.forEach((fn) => fn());
+

@@ -14,7 +14,7 @@ import { benchModels, cranfieldDocs, cranfieldQueries, percentile, round } from 
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, queries: { type: 'string', default: '40' } } });
 const sizes = values.quick ? [10_000] : [10_000, 100_000];
-const cleanups: (() => void)[] = [];
+
 const { modelsDir } = await benchModels();
 const settings = DEFAULT_SETTINGS;
 const embedder = await Embedder.load({ id: settings.embedderModel, modelDir: join(modelsDir, settings.embedderModel), settings });
@@ -26,7 +26,7 @@ const rand = () => ((rng = (rng * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
 
 const results: Record<string, unknown>[] = [];
 for (const size of sizes) {
-  const dir = tempDir({ after: (fn) => cleanups.push(fn) }, 'localrag-bench-query-');
+  const dir = tempDir(null, 'localrag-bench-query-');
   const db = openDb(dir);
   const perDoc = 100;
   for (let d = 0; d < size / perDoc; d++) {
@@ -65,4 +65,4 @@ const summary = {
   goalP50Ms: 150, goalMet: largest.chunks >= 100_000 ? largest.p50Ms <= 150 : null,
 };
 console.log(`BENCH_SUMMARY ${JSON.stringify(summary)}`);
-cleanups.forEach((fn) => fn());
+

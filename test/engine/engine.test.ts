@@ -12,8 +12,8 @@ function writeCorpus(folder: string): void {
   mkdirSync(folder, { recursive: true });
   const topics = ['supersonic wing flutter', 'laminar boundary layer transition', 'hypersonic heat transfer', 'shock wave interaction', 'propeller noise'];
   topics.forEach((topic, i) => {
-    const paras = Array.from({ length: 30 }, (_, j) => `Paragraph ${j} of the ${topic} report: measurements of ${topic} at station ${j} and Mach ${i + 1}.`);
-    writeFileSync(join(folder, `report-${i}.md`), `# ${topic}\n\n## Method\n\n${paras.slice(0, 15).join('\n\n')}\n\n## Results\n\n${paras.slice(15).join('\n\n')}\n`);
+    const paras = Array.from({ length: 60 }, (_, j) => `Paragraph ${j} of the ${topic} report: measurements of ${topic} at station ${j} and Mach ${i + 1}.`);
+    writeFileSync(join(folder, `report-${i}.md`), `# ${topic}\n\n## Method\n\n${paras.slice(0, 30).join('\n\n')}\n\n## Results\n\n${paras.slice(30).join('\n\n')}\n`);
   });
 }
 

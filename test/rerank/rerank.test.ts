@@ -147,6 +147,16 @@ describe('Reranker', () => {
     await reranker.close();
   });
 
+  it('the cache is bounded: an evicted search must be run again', async () => {
+    const reranker = new Reranker({ crossEncoder: encoder, cacheSize: 1 });
+    await reranker.rerank({ queryId: 'old', question, retrieval, params: params() });
+    await reranker.rerank({ queryId: 'new', question: 'another question', retrieval: { ...retrieval, question: 'another question' }, params: params() });
+    await assert.rejects(reranker.refuse('old', { alpha: 0.2 }), (err: unknown) => err instanceof RerankError && err.appError.code === 'query-expired');
+    const pairs = encoder.pairsScored;
+    await reranker.rerank({ queryId: 'again', question, retrieval, params: params() });
+    assert.equal(encoder.pairsScored - pairs, 5, 'the evicted question is scored afresh');
+  });
+
   it('refuse of an unknown query is a coded error', async () => {
     await assert.rejects(new Reranker({ crossEncoder: encoder }).refuse('nope', { alpha: 0.5 }), (err: unknown) => err instanceof RerankError && err.appError.code === 'query-expired');
   });

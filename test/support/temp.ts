@@ -3,10 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** `owner` is a test context or anything with after(fn) that runs fn at the end. */
-export function tempDir(t: { after(fn: () => void): void }, prefix = 'localrag-test-'): string {
+const made: string[] = [];
+// Removed when the process exits, after every test's own after-hooks (an engine closing late may still write).
+process.on('exit', () => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+/** A fresh folder, removed at process exit; `owner` is kept for call sites that pass a test context. */
+export function tempDir(_owner?: unknown, prefix = 'localrag-test-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  made.push(dir);
   return dir;
 }
 
