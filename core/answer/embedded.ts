@@ -3,7 +3,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 // Types only at the top: the module takes ~0.6 s to import, which Ollama users and the CLI should not pay.
-import type { Llama, LlamaContext, LlamaModel } from 'node-llama-cpp';
+import type { Llama, LlamaContext, LlamaContextSequence, LlamaModel } from 'node-llama-cpp';
 import {
   firstTokenTimeoutError, LlmError, tokensPerSecond,
   type GenerateRequest, type GenerateResult, type LlmBackendClient, type ModelInfo,
@@ -21,6 +21,11 @@ export interface EmbeddedClientOptions {
    * 2-core machine against 0.5 s with 1. Default: all cores but one.
    */
   threads?: number;
+  /**
+   * 'auto': the model's chat template when the file has one, else a plain completion prompt (all such a model
+   * understands). 'chat' forces node-llama-cpp's chat formatting, 'completion' the plain prompt.
+   */
+  promptStyle?: 'auto' | 'chat' | 'completion';
 }
 
 /** One loaded model, its context (kept while requests ask for the same size) and a queue: one answer at a time. */
@@ -31,6 +36,16 @@ interface Loaded {
   context: LlamaContext | null;
   hasChatTemplate: boolean;
   queue: Promise<unknown>;
+  /** Settles when the last native generation has finished and freed its sequence. */
+  busy: Promise<void>;
+}
+
+const noop = () => {};
+
+/** Resolves when the signal aborts (at once if it already has). */
+function aborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((r) => signal.addEventListener('abort', () => r(), { once: true }));
 }
 
 export class EmbeddedClient implements LlmBackendClient {
@@ -38,6 +53,7 @@ export class EmbeddedClient implements LlmBackendClient {
   private readonly modelPath: string;
   private readonly modelsDir: string | null;
   private readonly threads: number;
+  private readonly promptStyle: 'auto' | 'chat' | 'completion';
   private llama: Promise<{ lib: typeof import('node-llama-cpp'); llama: Llama }> | null = null;
   private readonly models = new Map<string, Promise<Loaded>>();
   private lastLoaded: Loaded | null = null;
@@ -47,6 +63,7 @@ export class EmbeddedClient implements LlmBackendClient {
     this.modelPath = options.modelPath ? resolve(options.modelPath) : '';
     this.modelsDir = options.modelsDir ? resolve(options.modelsDir) : null;
     this.threads = options.threads ?? Math.max(1, availableParallelism() - 1);
+    this.promptStyle = options.promptStyle ?? 'auto';
   }
 
   async listModels(): Promise<string[]> {
@@ -73,7 +90,7 @@ export class EmbeddedClient implements LlmBackendClient {
     const loaded = await this.load(this.pathOf(req.model));
     // One sequence per context: requests for the same model wait their turn rather than fail for want of one.
     const run = loaded.queue.then(() => this.run(loaded, req));
-    loaded.queue = run.catch(() => undefined);
+    loaded.queue = run.then(() => loaded.busy, () => loaded.busy);
     return run;
   }
 
@@ -85,6 +102,7 @@ export class EmbeddedClient implements LlmBackendClient {
     for (const r of loaded) {
       if (r.status !== 'fulfilled') continue;
       await r.value.queue;
+      await r.value.busy;
       await r.value.context?.dispose();
       await r.value.model.dispose();
     }
@@ -131,7 +149,7 @@ export class EmbeddedClient implements LlmBackendClient {
       const { lib, llama } = await this.llama;
       const model = await llama.loadModel({ modelPath: path });
       const hasChatTemplate = typeof model.fileInfo.metadata.tokenizer?.chat_template === 'string';
-      return { lib, path, model, context: null, hasChatTemplate, queue: Promise.resolve() };
+      return { lib, path, model, context: null, hasChatTemplate, queue: Promise.resolve(), busy: Promise.resolve() };
     } catch (err) {
       throw new LlmError('load-failed', `The GGUF model ${path} could not be loaded: ${(err as Error).message}`,
         'Check that the file is a complete GGUF model that fits in memory, or choose another one in Settings.', { cause: err });
@@ -160,8 +178,10 @@ export class EmbeddedClient implements LlmBackendClient {
       timedOut = true;
       stop.abort();
     }, req.firstTokenTimeoutMs);
+    let stopped = false;
     const onTextChunk = (chunk: string) => {
-      if (chunk === '') return;
+      // Chunks the native side still produces after we answered the caller are not theirs any more.
+      if (chunk === '' || stopped || stop.signal.aborted) return;
       if (firstTokenAt === null) {
         firstTokenAt = performance.now();
         clearTimeout(timer);
@@ -170,36 +190,45 @@ export class EmbeddedClient implements LlmBackendClient {
       req.onToken(chunk);
     };
 
-    let sequence: ReturnType<LlamaContext['getSequence']> | null = null;
     try {
-      if (req.signal.aborted) return this.result(text, start, firstTokenAt, null, true);
+      if (req.signal.aborted || this.closing.signal.aborted) return this.result(text, start, firstTokenAt, null, true);
       const context = await this.contextFor(loaded, req.contextTokens);
-      sequence = context.getSequence();
-      // stopOnAbortSignal: once tokens flow, a cancel returns the partial text instead of throwing.
-      const options = { maxTokens: req.maxTokens, signal: stop.signal, stopOnAbortSignal: true, onTextChunk };
-      if (loaded.hasChatTemplate) {
-        const session = new loaded.lib.LlamaChatSession({ contextSequence: sequence, systemPrompt: req.system, autoDisposeSequence: false });
-        await session.promptWithMeta(req.user, options);
-        session.dispose({ disposeSequence: false });
-      } else {
-        // No chat template in the file: a plain completion prompt is all such a model understands.
-        const completion = new loaded.lib.LlamaCompletion({ contextSequence: sequence, autoDisposeSequence: false });
-        await completion.generateCompletionWithMeta(`${req.system}\n\n${req.user}\n\nAnswer:`, options);
-        completion.dispose({ disposeSequence: false });
-      }
+      const sequence = context.getSequence();
+      const generation = this.evaluate(loaded, sequence, req, { maxTokens: req.maxTokens, signal: stop.signal, onTextChunk });
+      // llama.cpp looks at the signal only between tokens, not during a long prompt evaluation: the caller gets its
+      // answer as soon as it stops, and the next request waits (busy) until the native call has really finished.
+      loaded.busy = generation.then(noop, noop).finally(() => sequence.dispose());
+      await Promise.race([generation, aborted(stop.signal)]);
       if (timedOut) throw firstTokenTimeoutError(req.model || loaded.path, req.firstTokenTimeoutMs);
-      return this.result(text, start, firstTokenAt, sequence, req.signal.aborted || this.closing.signal.aborted);
+      return this.result(text, start, firstTokenAt, sequence, stop.signal.aborted);
     } catch (err) {
       if (timedOut) throw firstTokenTimeoutError(req.model || loaded.path, req.firstTokenTimeoutMs);
-      if (req.signal.aborted || this.closing.signal.aborted) return this.result(text, start, firstTokenAt, sequence, true);
+      if (stop.signal.aborted) return this.result(text, start, firstTokenAt, null, true);
       if (err instanceof LlmError) throw err;
       throw new LlmError('load-failed', `The embedded model failed while answering: ${(err as Error).message}`,
         'Try again; if it keeps failing, lower the context size in Settings or choose another GGUF file.', { cause: err });
     } finally {
+      stopped = true;
       clearTimeout(timer);
       req.signal.removeEventListener('abort', abort);
       this.closing.signal.removeEventListener('abort', abort);
-      sequence?.dispose();
+    }
+  }
+
+  private async evaluate(
+    loaded: Loaded, sequence: LlamaContextSequence, req: GenerateRequest,
+    options: { maxTokens: number; signal: AbortSignal; onTextChunk: (chunk: string) => void },
+  ): Promise<void> {
+    // stopOnAbortSignal: once tokens flow, a stop ends the generation quietly instead of throwing.
+    const opts = { ...options, stopOnAbortSignal: true };
+    if (this.promptStyle === 'chat' || (this.promptStyle === 'auto' && loaded.hasChatTemplate)) {
+      const session = new loaded.lib.LlamaChatSession({ contextSequence: sequence, systemPrompt: req.system, autoDisposeSequence: false });
+      await session.promptWithMeta(req.user, opts);
+      session.dispose({ disposeSequence: false });
+    } else {
+      const completion = new loaded.lib.LlamaCompletion({ contextSequence: sequence, autoDisposeSequence: false });
+      await completion.generateCompletionWithMeta(`${req.system}\n\n${req.user}\n\nAnswer:`, opts);
+      completion.dispose({ disposeSequence: false });
     }
   }
 

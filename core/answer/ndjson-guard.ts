@@ -43,6 +43,8 @@ export function guardNdjson(body: ReadableStream<Uint8Array>): ReadableStream<Ui
   }));
 }
 
+const STREAMING_PATHS = /\/api\/(chat|generate|pull|push|create)$/;
+
 export interface GuardedFetch {
   fetch: typeof fetch;
   /** True once a response (status line and headers) has arrived: later failures broke a stream, not a connect. */
@@ -56,8 +58,9 @@ export function guardedFetch(signal: AbortSignal): GuardedFetch {
     const signals = [signal, init?.signal].filter((s): s is AbortSignal => !!s);
     const res = await fetch(input, { ...init, signal: AbortSignal.any(signals) });
     state.responded = true;
-    const type = res.headers.get('content-type') ?? '';
-    if (!res.ok || !res.body || !type.includes('ndjson')) return res;
+    // By endpoint, not content type: a stranger on Ollama's port answering HTML is malformed, not "no answer".
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    if (!res.ok || !res.body || !STREAMING_PATHS.test(new URL(url).pathname)) return res;
     return new Response(guardNdjson(res.body), { status: res.status, statusText: res.statusText, headers: res.headers });
   };
   return {
