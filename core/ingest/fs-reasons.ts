@@ -35,5 +35,8 @@ export function formatMB(bytes: number): string {
 }
 
 export function tooLargeReason(size: number, limit: number): string {
-  return `too large (${formatMB(size)} > limit ${formatMB(limit)}): raise the size limit to index it`;
+  let [a, b] = [formatMB(size), formatMB(limit)];
+  // Near the limit both round to the same figure; exact bytes then say why.
+  if (a === b) [a, b] = [`${size} bytes`, `${limit} bytes`];
+  return `too large (${a} > limit ${b}): raise the size limit to index it`;
 }

@@ -38,7 +38,7 @@ export function isIgnoredPath(root: string, path: string, rules: IgnoreRules = n
 function linkProblem(err: unknown): string {
   switch (errnoOf(err)) {
     case 'ELOOP':
-      return 'symlink loop: the link points back to itself';
+      return 'symlink loop: the link leads back to itself';
     case 'ENOENT':
       return 'broken symlink: its target does not exist';
     default:
