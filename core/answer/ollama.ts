@@ -178,9 +178,9 @@ export class OllamaClient implements LlmBackendClient {
     if (err instanceof LlmError) return err;
     const e = (err ?? {}) as { name?: string; message?: string; status_code?: number; cause?: { code?: string; message?: string } };
     const detail = e.message ?? String(err);
-    if (err instanceof MalformedLineError) {
-      return new LlmError('malformed-stream', 'Ollama sent a reply line that is not valid JSON.',
-        'Update Ollama to a current version and try again.', { cause: err });
+    if (err instanceof MalformedLineError || e.name === 'SyntaxError') {
+      return new LlmError('malformed-stream', `The server at ${this.host} sent a reply that is not Ollama's JSON.`,
+        'Check that the Ollama host in Settings points at Ollama, and update Ollama to a current version.', { cause: err });
     }
     if (e.name === 'ResponseError' && typeof e.status_code === 'number') {
       if (e.status_code === 404 && at.model && /not found/i.test(detail)) return this.modelMissing(at.model, err);

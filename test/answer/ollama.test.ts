@@ -1,5 +1,6 @@
 // The Ollama backend against a real HTTP server that speaks Ollama's API, one fault per case.
 import assert from 'node:assert/strict';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { LlmError, type GenerateRequest } from '../../core/answer/backend.js';
@@ -123,6 +124,18 @@ describe('OllamaClient against the fake server', () => {
   it('a line that is not JSON is malformed-stream (the client alone would skip it)', async () => {
     fake.script = { kind: 'malformed-line', after: 2 };
     await rejectsWith(client.generate(request()), 'malformed-stream');
+  });
+
+  it('a server on the port that is not Ollama (HTML replies) is malformed-stream', async (t) => {
+    const html = createHttpServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/html' });
+      res.end('<!doctype html>\n<html><body>router login</body></html>\n');
+    });
+    await new Promise<void>((r) => html.listen(0, '127.0.0.1', r));
+    t.after(() => html.close());
+    const stranger = new OllamaClient({ host: `http://127.0.0.1:${(html.address() as { port: number }).port}` });
+    await rejectsWith(stranger.generate(request()), 'malformed-stream');
+    await rejectsWith(stranger.listModels(), 'malformed-stream');
   });
 
   it('an {"error"} line before any token is load-failed with the server reason', async () => {
