@@ -1,12 +1,13 @@
 // localrag index <folder...>: remember the folders and index them; skipped files are listed with their reasons.
-import { EXIT, parse, printJson, UsageError } from '../args.js';
+import { EXIT, num, parse, printJson, UsageError } from '../args.js';
 import { openEngine } from '../open-engine.js';
 import { progressPrinter } from '../progress-bar.js';
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, {});
+  const { values, positionals } = parse(argv, { 'max-file-mb': { type: 'string' } });
   if (positionals.length === 0) throw new UsageError('index needs at least one folder: localrag index <folder...>');
-  const engine = await openEngine(values);
+  const maxMb = num(values['max-file-mb'], 'max-file-mb');
+  const engine = await openEngine(values, {}, { maxFileBytes: maxMb === undefined ? undefined : Math.round(maxMb * 1024 * 1024) });
   try {
     const folders = positionals.map((p) => engine.library.add(p));
     const bar = values.json || values.quiet ? null : progressPrinter();
