@@ -2,7 +2,7 @@
 // looping symlink, unreadable folder, oversized file, pipe) becomes a skipped entry with a reason.
 import type { Dirent, Stats } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { errnoOf, fsReason, tooLargeReason } from './fs-reasons.js';
 import { IgnoreRules, isHiddenOrVendored } from './ignore-rules.js';
 
@@ -67,8 +67,13 @@ export async function* walkFolder(root: string, opts: WalkOptions = {}): AsyncIt
   const rules = new IgnoreRules(absRoot);
   /** Real path of every folder entered -> where it was first entered, so loops and duplicates are caught. */
   const seen = new Map<string, string>([[rootReal, absRoot]]);
+  /**
+   * Symlinked folders wait until the real tree is done, so real paths win over aliases whatever their names,
+   * and a link into the tree is reported as a duplicate rather than indexed under the link's path.
+   */
+  const linkedDirs: string[] = [];
 
-  async function* walkDir(dir: string, ancestors: Set<string>): AsyncGenerator<WalkEntry> {
+  async function* walkDir(dir: string): AsyncGenerator<WalkEntry> {
     let dirents: Dirent[];
     try {
       dirents = await readdir(dir, { withFileTypes: true });
@@ -90,27 +95,16 @@ export async function* walkFolder(root: string, opts: WalkOptions = {}): AsyncIt
           continue;
         }
       }
-      if (rules.isIgnoredChild(dir, d.name, st ? st.isDirectory() : d.isDirectory())) continue;
       const isDir = st ? st.isDirectory() : d.isDirectory();
+      if (rules.isIgnoredChild(dir, d.name, isDir)) continue;
+      if (isDir && st) {
+        linkedDirs.push(abs);
+        continue;
+      }
       if (isDir) {
-        let real: string;
-        try {
-          real = await realpath(abs);
-        } catch (err) {
-          yield skip(abs, fsReason(err, 'folder').reason);
-          continue;
-        }
-        if (ancestors.has(real)) {
-          yield skip(abs, `symlink loop: links back to a folder that contains it (${relative(absRoot, seen.get(real) ?? real) || '.'})`);
-          continue;
-        }
-        const first = seen.get(real);
-        if (first !== undefined) {
-          yield skip(abs, `duplicate: the same folder is already indexed as ${relative(absRoot, first) || '.'}`);
-          continue;
-        }
+        const real = await realpath(abs).catch(() => abs);
         seen.set(real, abs);
-        yield* walkDir(abs, new Set(ancestors).add(real));
+        yield* walkDir(abs);
         continue;
       }
       if (!st) {
@@ -133,5 +127,29 @@ export async function* walkFolder(root: string, opts: WalkOptions = {}): AsyncIt
     }
   }
 
-  yield* walkDir(absRoot, new Set([rootReal]));
+  yield* walkDir(absRoot);
+  // Links found inside linked folders join the queue as they are found.
+  for (let i = 0; i < linkedDirs.length; i++) {
+    const link = linkedDirs[i];
+    let real: string;
+    let realParent: string;
+    try {
+      real = await realpath(link);
+      realParent = await realpath(dirname(link));
+    } catch (err) {
+      yield skip(link, fsReason(err, 'folder').reason);
+      continue;
+    }
+    if (realParent === real || realParent.startsWith(real + sep)) {
+      yield skip(link, `symlink loop: links back to a folder that contains it (${relative(absRoot, seen.get(real) ?? real) || '.'})`);
+      continue;
+    }
+    const first = seen.get(real);
+    if (first !== undefined) {
+      yield skip(link, `duplicate: the same folder is already indexed as ${relative(absRoot, first) || '.'}`);
+      continue;
+    }
+    seen.set(real, link);
+    yield* walkDir(link);
+  }
 }
