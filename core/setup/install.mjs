@@ -27,9 +27,11 @@ function loads(name) {
 function installPackages() {
   // The CUDA add-on of onnxruntime-node is fetched separately below so that a failed download cannot fail the
   // whole install; the CPU build ships inside the npm package.
+  // faiss-node's and Electron's own install scripts are not allowed to run (package.json allowScripts): they
+  // download, and their fallbacks below work offline too. `npm install` rather than `npm ci`: the lock file
+  // names node-llama-cpp's per-platform binary packages, some of which the registry lacks, and ci refuses that.
   const env = { ONNXRUNTIME_NODE_INSTALL: 'skip' };
-  const args = existsSync(join(root, 'package-lock.json')) ? ['ci'] : ['install'];
-  if (!run(npm, [...args, '--no-audit', '--no-fund'], { env })) throw new Error('npm install failed');
+  if (!run(npm, ['install', '--no-audit', '--no-fund'], { env })) throw new Error('npm install failed');
 }
 
 function aptInstall(packages) {

@@ -1,6 +1,7 @@
 // Documents and their chunks in SQLite. A document's chunks are replaced in one transaction, so a crash leaves
 // either the old chunks or the new ones, never half of each.
 import type { FileState, FileStatus, Passage } from '../contract/api.js';
+import type { Chunk } from '../ingest/chunk.js';
 import type { Db } from './db.js';
 
 export interface StoredDocument {
@@ -16,14 +17,8 @@ export interface StoredDocument {
   chunks: number;
 }
 
-export interface NewChunk {
-  text: string;
-  charStart: number;
-  charEnd: number;
-  page: number | null;
-  headingPath: string[];
-  tokenCount: number;
-}
+/** What the chunker produces is what the store keeps. */
+export type NewChunk = Chunk;
 
 export interface DocumentInfo {
   path: string;

@@ -1,5 +1,6 @@
 // Downloads from a real loopback HTTP server laid out like the Hugging Face Hub, through the hubHost setting.
 import assert from 'node:assert/strict';
+import { rejection } from './model-error-support.js';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
@@ -24,15 +25,6 @@ function repoFiles(files = SERVED): Record<string, string> {
   return Object.fromEntries(files.map((f) => [f, join(tinyDir, f)]));
 }
 
-async function rejection(p: Promise<unknown>): Promise<ModelError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof ModelError, `expected a ModelError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected the download to fail');
-}
 
 /** No model folder and no staging folder: nothing that could pass for a model. */
 function assertNothingInstalled(modelsDir: string): void {

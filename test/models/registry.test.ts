@@ -1,5 +1,6 @@
 // Model folders on disk: default paths, status and how-to-get messages, listing, and importing good and broken folders.
 import assert from 'node:assert/strict';
+import { rejection } from './model-error-support.js';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
@@ -22,15 +23,6 @@ function plainFolder(t: { after(fn: () => void): void }, name = 'bert-tiny'): st
   return dir;
 }
 
-async function rejection(p: Promise<unknown>): Promise<ModelError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof ModelError, `expected a ModelError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected a ModelError');
-}
 
 describe('default folders', () => {
   const home = '/home/ada';
