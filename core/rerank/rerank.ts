@@ -20,7 +20,7 @@ export interface RerankerOptions {
   /** null when no cross-encoder could be loaded; crossState says why. */
   crossEncoder: CrossEncoder | null;
   crossState?: ComponentState;
-  /** Questions whose scores are kept (LRU). */
+  /** Searches (query ids) and questions whose scores are kept, each LRU; default 50. */
   cacheSize?: number;
   log?: (line: string) => void;
 }
@@ -61,8 +61,8 @@ export class Reranker {
     this.crossEncoder = opts.crossEncoder;
     this.state = opts.crossState ?? (opts.crossEncoder ? { status: 'ok' } : missingCross('No cross-encoder was given.'));
     const size = opts.cacheSize ?? 50;
-    // Several query ids may share one question (re-asked), so ids get more room than questions.
-    this.queries = new Lru(size * 4);
+    // Each entry holds K candidate texts, so both maps stay at the same small bound.
+    this.queries = new Lru(size);
     this.crossScores = new Lru(size);
     this.log = opts.log ?? (() => {});
   }
