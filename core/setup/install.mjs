@@ -86,7 +86,9 @@ function ensureOnnxCuda() {
   const ort = dirname(require.resolve('onnxruntime-node/package.json'));
   const lib = join(ort, 'bin', 'napi-v6', 'linux', 'x64', 'libonnxruntime_providers_cuda.so');
   if (existsSync(lib)) return say('onnxruntime-node: CUDA add-on present');
-  const ok = spawnSync(process.execPath, [join(ort, 'script', 'install.js')], { cwd: ort, stdio: 'ignore', env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'cuda12' }, timeout: 600_000 }).status === 0;
+  // Its script can exit 0 after a failed download, so the file itself is the evidence.
+  spawnSync(process.execPath, [join(ort, 'script', 'install.js')], { cwd: ort, stdio: 'ignore', env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'cuda12' }, timeout: 600_000 });
+  const ok = existsSync(lib);
   say(ok ? 'onnxruntime-node: CUDA add-on installed' : 'onnxruntime-node: CUDA add-on could not be downloaded (offline?); using the CPU build. See README "GPU".');
 }
 
