@@ -2,7 +2,7 @@
 // looping symlink, unreadable folder, oversized file, pipe) becomes a skipped entry with a reason.
 import type { Dirent, Stats } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { errnoOf, fsReason, tooLargeReason } from './fs-reasons.js';
 import { IgnoreRules, isHiddenOrVendored } from './ignore-rules.js';
 
@@ -147,6 +147,12 @@ export async function* walkFolder(root: string, opts: WalkOptions = {}): AsyncIt
     const first = seen.get(real);
     if (first !== undefined) {
       yield skip(link, `duplicate: the same folder is already indexed as ${relative(absRoot, first) || '.'}`);
+      continue;
+    }
+    const relReal = relative(rootReal, real);
+    if (!relReal.startsWith('..') && !isAbsolute(relReal)) {
+      // Inside the folder but never entered: hidden, vendored or gitignored. A link must not smuggle it in.
+      yield skip(link, `links into an ignored folder (${relReal})`);
       continue;
     }
     seen.set(real, link);

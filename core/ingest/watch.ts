@@ -1,6 +1,7 @@
 // Keeps folders current: chokidar events, filtered by the walker's ignore rules, coalesced into one callback per
 // burst (an editor's save storm, a git checkout) so the indexer runs once per burst, not once per event.
-import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
+import { lstatSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { watch } from 'chokidar';
 import { IgnoreRules } from './ignore-rules.js';
 
@@ -26,6 +27,32 @@ export interface FolderWatcher {
   close(): Promise<void>;
 }
 
+function realOrSelf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+}
+
+/**
+ * A symlinked folder that leads back to one of its own ancestors (chokidar would recurse forever) or into a
+ * watched folder (its files would be reported twice, under a path the walker does not index). Same rule as the
+ * walker, which indexes folders by their real path once.
+ */
+function isLoopOrAlias(path: string, realRoots: string[]): boolean {
+  try {
+    if (!lstatSync(path).isSymbolicLink()) return false;
+    const real = realpathSync(path);
+    if (!statSync(real).isDirectory()) return false;
+    const realParent = realpathSync(dirname(path));
+    if (realParent === real || realParent.startsWith(real + sep)) return true;
+    return realRoots.some((root) => isUnder(root, real));
+  } catch {
+    return false; // broken link or raced deletion: chokidar copes
+  }
+}
+
 function isUnder(root: string, path: string): boolean {
   const rel = relative(root, path);
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
@@ -38,11 +65,14 @@ export function watchFolders(folders: string[], onChange: (changes: FolderChange
   const rules = folders.map((f) => new IgnoreRules(f)).sort((a, b) => b.root.length - a.root.length);
   const rulesFor = (path: string): IgnoreRules | undefined => rules.find((r) => isUnder(r.root, path));
 
+  const realRoots = rules.map((r) => realOrSelf(r.root));
+
   const isGitignore = (path: string): boolean => basename(path) === '.gitignore';
   const ignored = (path: string, stats?: { isDirectory(): boolean }): boolean => {
     const abs = resolve(path);
     const r = rulesFor(abs);
     if (!r) return false;
+    if (isLoopOrAlias(abs, realRoots)) return true;
     // .gitignore files are watched (only) so that edits to them refresh the rules.
     if (isGitignore(abs)) return r.isIgnored(dirname(abs), true);
     return r.isIgnored(abs, stats?.isDirectory());

@@ -81,6 +81,15 @@ describe('walkFolder edge cases', () => {
     assert.deepEqual(entries.filter((e) => !e.skipped).map((e) => e.relPath), ['real/a.txt']);
   });
 
+  it('does not let a symlink smuggle in a hidden or gitignored folder', async () => {
+    const root = join(dir, 'smuggle');
+    await mkdir(join(root, '.private'), { recursive: true });
+    await writeFile(join(root, '.private', 'diary.txt'), 'secret');
+    await symlink('.private', join(root, 'public'));
+    const entries = await collect(root);
+    assert.deepEqual(entries.map((e) => [e.relPath, e.skipped ? e.reason : 'indexed']), [['public', 'links into an ignored folder (.private)']]);
+  });
+
   it('follows a folder symlink that points outside the root', async () => {
     const outside = join(dir, 'outside');
     const root = join(dir, 'linked-root');
