@@ -42,6 +42,10 @@ export function normaliseNewlines(text: string): string {
   return text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
 }
 
+export function isUtf16(bytes: Uint8Array): boolean {
+  return utf16Encoding(bytes) !== null;
+}
+
 export function decodeText(bytes: Uint8Array): Decoded | ParseFailure {
   const utf16 = utf16Encoding(bytes);
   if (utf16) {

@@ -1,12 +1,12 @@
 // parseFile: any supported file -> ParsedDocument, or a failure with a code and a reason the user can act on.
 import { bufferHash } from '../content-hash.js';
-import { decodeText } from './decode.js';
+import { decodeText, isUtf16, looksBinary } from './decode.js';
 import { parseDocx } from './docx.js';
 import { kindForPath } from './formats.js';
 import { parseHtml } from './html.js';
 import { parseMarkdown } from './markdown.js';
 import { parsePdf } from './pdf.js';
-import { DEFAULT_MAX_FILE_BYTES, readFileStable } from './read.js';
+import { DEFAULT_MAX_FILE_BYTES, readFileStable, readHead } from './read.js';
 import { parsePlain } from './text.js';
 import { fail, type DocKind, type ParsedDocument, type ParseFailure, type ParseResult } from './types.js';
 
@@ -42,10 +42,18 @@ async function parseBytes(kind: DocKind | 'sniff', bytes: Buffer): Promise<Parse
   }
 }
 
+/** Enough of a file to tell text from binary (see looksBinary). */
+const SNIFF_HEAD_BYTES = 8 * 1024;
+
 export async function parseFile(path: string, opts: ParseOptions = {}): Promise<ParseResult> {
+  const kind = kindForPath(path);
+  if (kind === 'sniff') {
+    // Unknown extensions are mostly images, archives and media: decide from the first bytes, not the whole file.
+    const head = await readHead(path, SNIFF_HEAD_BYTES);
+    if (head && head.length > 0 && !isUtf16(head) && looksBinary(head)) return fail('binary', 'binary file: not indexed');
+  }
   const read = await readFileStable(path, opts.maxBytes ?? DEFAULT_MAX_FILE_BYTES);
   if (!read.ok) return read;
-  const kind = kindForPath(path);
   const sha256 = bufferHash(read.bytes);
   let parsed: Parsed;
   try {

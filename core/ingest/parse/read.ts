@@ -70,3 +70,19 @@ export async function readFileStable(path: string, maxBytes = DEFAULT_MAX_FILE_B
   if (!sameVersion(before, after)) return fail('changed-during-read', CHANGED);
   return { ok: true, bytes, size: before.size, mtimeMs: before.mtimeMs };
 }
+
+/** The first `n` bytes (fewer for a short file), or null when they cannot be read (the full read will say why). */
+export async function readHead(path: string, n: number): Promise<Buffer | null> {
+  try {
+    const handle = await open(path, 'r');
+    try {
+      const buf = Buffer.alloc(n);
+      const { bytesRead } = await handle.read(buf, 0, n, 0);
+      return buf.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return null;
+  }
+}

@@ -78,6 +78,18 @@ describe('parseFile failure modes', () => {
     assert.deepEqual(r, { ok: false, code: 'too-large', reason: 'too large (60 MB > limit 50 MB): raise the size limit to index it' });
   });
 
+  it('rejects a binary with an unknown extension from its first bytes, before any size limit applies', async () => {
+    const path = join(dir, 'video.bin-unknown');
+    await writeFile(path, Buffer.from([0x00, 0x00, 0x00, 0x18, 0x66, 0x74, 0x79, 0x70]));
+    await truncate(path, 60 * 1024 * 1024);
+    // 'binary' (not 'too-large'): the reason users need for a video or an archive is that it is not text.
+    assert.deepEqual(await parseFile(path), { ok: false, code: 'binary', reason: 'binary file: not indexed' });
+    const text = join(dir, 'NOTES');
+    await writeFile(text, 'An extensionless text file.\n');
+    const r = await parseFile(text);
+    assert.ok(r.ok && r.doc.kind === 'text');
+  });
+
   it('explains a missing file and a folder given as a file', async () => {
     const gone = await parseFile(join(dir, 'never-existed.txt'));
     assert.ok(!gone.ok && gone.code === 'not-found' && /deleted or moved/.test(gone.reason));
