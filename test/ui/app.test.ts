@@ -1,6 +1,7 @@
 // The whole app in a real browser: the built renderer, served by serve mode, over the real engine with the tiny
 // synthesised models and a loopback fake Ollama. One user journey, a screenshot of each screen.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -216,10 +217,24 @@ describe('the app in a browser', { skip: existsSync(CHROMIUM) ? false : `no Chro
     await shot(page, 'ollama-down');
   });
 
-  test('the evaluation screen and the Japanese interface render', async () => {
+  test('the evaluation screen shows the chart localrag eval wrote, and applies a Pareto point; Japanese renders', async () => {
+    const cranfield = join(projectRoot, '..', 'shared', 'data', 'cranfield');
+    const evalRun = spawnSync(process.execPath, [join(projectRoot, 'core/cli/bin.mjs'), 'eval', cranfield, '--grid', '--limit', '8',
+      '--ns', '5,10', '--alphas', '0,0.5,1', '--store', join(dir, 'store'), '--models', testModelsDir, '--provider', 'cpu', '--quiet', '--json'], { encoding: 'utf8', timeout: 300_000 });
+    assert.equal(evalRun.status, 0, evalRun.stderr);
+    const points = JSON.parse(evalRun.stdout).points as { mode: string; topN: number; alpha: number; pareto: boolean }[];
     await nav(page, 'Evaluate');
     await page.getByRole('heading', { name: 'Evaluation' }).waitFor();
+    await page.getByTestId('eval-chart').locator('svg').waitFor();
+    assert.equal(await page.locator('[data-testid=eval-table] tbody tr').count(), points.length);
     await shot(page, 'evaluate');
+    assert.equal(await page.locator('[data-testid=eval-table] tbody tr[data-pareto=yes]').count(), points.filter((p) => p.pareto).length);
+    const row = page.locator('[data-testid=eval-table] tbody tr').filter({ hasText: /mixlm/ }).filter({ has: page.locator('td', { hasText: /^0\.5$/ }) }).first();
+    const topN = Number(await row.locator('td').nth(1).innerText());
+    await row.getByRole('button').click();
+    await page.getByRole('status').filter({ hasText: /mixlm/ }).waitFor();
+    const applied = await engine.getSettings();
+    assert.deepEqual([applied.rerankMode, applied.alpha, applied.topN], ['mixlm', 0.5, topN]);
     await nav(page, 'Settings');
     await page.getByLabel('Language').selectOption('ja');
     await page.getByRole('button', { name: 'Save settings' }).click();

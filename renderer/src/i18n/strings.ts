@@ -128,7 +128,7 @@ export const en = {
   apply: 'Apply this setting',
   applied: 'Applied: {mode}, N={topN}, alpha={alpha}.',
   mode: 'Mode',
-  paretoPoints: 'Pareto points',
+  paretoPoints: 'Measured settings (★ on the Pareto frontier)',
 } as const;
 
 export type StringKey = keyof typeof en;
@@ -254,7 +254,7 @@ export const ja: Record<StringKey, string> = {
   apply: 'この設定を適用',
   applied: '適用しました: {mode}, N={topN}, alpha={alpha}',
   mode: '方式',
-  paretoPoints: 'パレート点',
+  paretoPoints: '計測した設定（★ はパレート最適）',
 };
 
 export type Language = 'en' | 'ja';

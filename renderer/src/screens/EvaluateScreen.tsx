@@ -22,7 +22,9 @@ export function EvaluateScreen() {
   const apply = async (p: EvalPoint) => {
     setError(null);
     try {
-      setSettings(await host.api.call('updateSettings', { rerankMode: p.mode, topN: p.topN, alpha: p.alpha }));
+      // N and alpha only mean something for mixlm (the report gives 0 elsewhere, which settings would refuse).
+      const change = p.mode === 'mixlm' ? { rerankMode: p.mode, topN: p.topN, alpha: p.alpha } : { rerankMode: p.mode };
+      setSettings(await host.api.call('updateSettings', change));
       setApplied(p);
     } catch (err) {
       setError(appErrorOf(err));
@@ -45,9 +47,10 @@ export function EvaluateScreen() {
             <caption>{t('paretoPoints')}</caption>
             <thead><tr><th scope="col">{t('mode')}</th><th scope="col">N</th><th scope="col">α</th><th scope="col">nDCG@10</th><th scope="col">MRR@10</th><th scope="col">R@100</th><th scope="col">p50 ms</th><th scope="col" /></tr></thead>
             <tbody>
-              {report.points.filter((p) => p.pareto).map((p) => (
-                <tr key={`${p.mode}-${p.topN}-${p.alpha}`}>
-                  <td>{p.mode}</td><td className="num">{p.topN}</td><td className="num">{p.alpha}</td>
+              {/* Every measured setting can be applied; the Pareto ones come first and are starred. */}
+              {[...report.points].sort((a, b) => Number(b.pareto) - Number(a.pareto)).map((p) => (
+                <tr key={`${p.mode}-${p.topN}-${p.alpha}`} data-pareto={p.pareto ? 'yes' : 'no'} className={p.pareto ? 'pareto' : undefined}>
+                  <td>{p.pareto ? '★ ' : ''}{p.mode}</td><td className="num">{p.topN}</td><td className="num">{p.alpha}</td>
                   <td className="num">{p.ndcg10.toFixed(3)}</td><td className="num">{p.mrr10.toFixed(3)}</td>
                   <td className="num">{p.recall100.toFixed(3)}</td><td className="num">{p.p50Ms.toFixed(0)}</td>
                   <td><button type="button" onClick={() => void apply(p)}>{t('apply')}</button></td>
