@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createEngine } from '../../core/engine.js';
 import { tempDir } from '../support/temp.js';
-import { testModelsDir } from '../support/models.js';
+import { testModelsDir, tinyModels } from '../support/models.js';
 import { tinyEngine } from '../support/engine.js';
 
 function writeCorpus(folder: string): void {
@@ -93,4 +93,42 @@ test('settings are validated, persisted, and survive a restart; a wrong value is
   const s = await again.getSettings();
   assert.equal(s.alpha, 0.4);
   assert.equal(s.topN, 30);
+});
+
+test('the folder watcher keeps the index current while the app runs', async (t) => {
+  const root = tempDir(t);
+  const folder = join(root, 'docs');
+  writeCorpus(folder);
+  const engine = await tinyEngine(join(root, 'store'), { watch: true });
+  t.after(() => engine.close());
+  await engine.addFolder({ path: folder });
+  const done = () => new Promise<void>((resolve) => {
+    const off = engine.subscribe((event, p) => { if (event === 'onIndexProgress' && (p as { phase: string }).phase === 'done') { off(); resolve(); } });
+  });
+  await done();
+  const next = done();
+  writeFileSync(join(folder, 'zeppelin.md'), '# Airships\n\nRigid zeppelin hulls and their gas cells.\n');
+  await next;
+  const r = await engine.search({ question: 'zeppelin gas cells', params: { mode: 'none' } });
+  assert.ok(r.top[0]!.path.endsWith('zeppelin.md'), 'a new file is searchable without a manual re-index');
+});
+
+test('an embedder that arrives later adds vectors to text indexed without one', async (t) => {
+  const root = tempDir(t);
+  writeCorpus(join(root, 'docs'));
+  const modelsDir = join(root, 'models');
+  const engine = await createEngine({ storeDir: join(root, 'store'), modelsDir });
+  t.after(() => engine.close());
+  await engine.reindex({ path: join(root, 'docs') });
+  assert.equal((await engine.getStatus()).vectors, 0);
+  const { embedderDir } = await tinyModels();
+  await engine.updateSettings({ embedderModel: 'tiny-embedder', executionProvider: 'cpu' });
+  await engine.importModel({ role: 'embedder', folder: embedderDir, id: 'tiny-embedder' });
+  await engine.reindex({});
+  const status = await engine.getStatus();
+  assert.equal(status.dense.status, 'ok');
+  assert.ok(status.vectors > 0);
+  assert.equal(status.vectors, status.chunks, 're-chunked in the embedder\'s tokens and every chunk embedded');
+  const r = await engine.search({ question: 'propeller noise', params: { mode: 'bi' } });
+  assert.ok(r.candidates.every((c) => c.denseScore !== null));
 });
