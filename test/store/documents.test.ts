@@ -41,5 +41,7 @@ test('any question becomes a valid FTS5 query, including FTS syntax characters',
     assert.doesNotThrow(() => bm25Search(db, q, 5), q);
   }
   assert.equal(ftsQuery('  ?!  '), null);
+  assert.equal(ftsQuery('What is the flutter of a wing?'), '"flutter" OR "wing"', 'function words are left out');
+  assert.equal(ftsQuery('the of'), '"the" OR "of"', 'a question of function words alone keeps them');
   assert.equal(bm25Search(db, 'quotes', 5).length, 1);
 });
