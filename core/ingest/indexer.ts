@@ -148,7 +148,9 @@ export async function indexFolders(folders: string[], deps: IndexerDeps): Promis
     }
     const parsed = await parseFile(info.path, { maxBytes: deps.maxFileBytes });
     if (!parsed.ok) {
-      dropVectors(markSkipped(db, info, parsed.code === 'empty' ? 'skipped' : 'error', parsed.reason));
+      // A file being written is not broken: it stays pending and the next run (or the watcher) takes it again.
+      const state = parsed.code === 'changed-during-read' ? 'pending' : parsed.code === 'empty' ? 'skipped' : 'error';
+      dropVectors(markSkipped(db, info, state, parsed.reason));
       noteSkipped(summary, progress, info.path, parsed.reason);
       return;
     }

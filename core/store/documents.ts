@@ -75,7 +75,7 @@ export function replaceDocument(db: Db, info: DocumentInfo, chunks: NewChunk[], 
 }
 
 /** Records a file that was not indexed, with the reason the user will see; drops any chunks it had. */
-export function markSkipped(db: Db, info: DocumentInfo, state: 'skipped' | 'error', reason: string): number[] {
+export function markSkipped(db: Db, info: DocumentInfo, state: 'skipped' | 'error' | 'pending', reason: string): number[] {
   return db.transaction(() => {
     const existing = getDocument(db, info.path);
     const removed = existing ? chunkIdsOf(db, existing.id) : [];
