@@ -6,6 +6,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { LlmError, type GenerateRequest } from '../../core/answer/backend.js';
 import { OllamaClient } from '../../core/answer/ollama.js';
 import { FAKE_CONTEXT_LENGTH, FAKE_EVAL_DURATION_NS, FAKE_TOKENS, startFakeOllama, type FakeOllama } from '../support/fake-ollama.js';
+import { closedPort } from '../support/ports.js';
 
 let fake: FakeOllama;
 let client: OllamaClient;
@@ -40,14 +41,6 @@ async function rejectsWith(p: Promise<unknown>, code: string): Promise<LlmError>
   return err;
 }
 
-/** A port with nothing listening: bind one, note it, close it. */
-async function deadPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 describe('OllamaClient against the fake server', () => {
   it('streams tokens in order and reports Ollama\'s own counters', async () => {
@@ -79,7 +72,7 @@ describe('OllamaClient against the fake server', () => {
   });
 
   it('connection refused is server-unreachable with `ollama serve`', async () => {
-    const dead = new OllamaClient({ host: `http://127.0.0.1:${await deadPort()}` });
+    const dead = new OllamaClient({ host: `http://127.0.0.1:${await closedPort()}` });
     const err = await rejectsWith(dead.generate(request()), 'server-unreachable');
     assert.match(err.action, /ollama serve/);
     await rejectsWith(dead.listModels(), 'server-unreachable');

@@ -3,7 +3,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -16,6 +15,7 @@ import { startFakeOllama, type FakeOllama } from '../support/fake-ollama.js';
 import { testModelsDir } from '../support/models.js';
 import { projectRoot } from '../support/temp.js';
 import { buildRenderer } from './build-renderer.js';
+import { closedPort } from '../support/ports.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENS = join(projectRoot, 'test-artifacts', 'screens');
@@ -30,13 +30,6 @@ function writeDocs(folder: string): void {
   });
 }
 
-async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENS, `${name}.png`), fullPage: true });
 const nav = (page: Page, name: string) => page.getByRole('navigation').getByRole('button', { name, exact: true }).click();
