@@ -1,7 +1,6 @@
 // The Ollama backend against a real HTTP server that speaks Ollama's API, one fault per case.
 import assert from 'node:assert/strict';
 import { createServer as createHttpServer } from 'node:http';
-import { createServer } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { LlmError, type GenerateRequest } from '../../core/answer/backend.js';
 import { OllamaClient } from '../../core/answer/ollama.js';
