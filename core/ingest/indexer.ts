@@ -65,7 +65,8 @@ export async function indexFolders(folders: string[], deps: IndexerDeps): Promis
   const dropVectors = (ids: number[]) => { deps.vectors?.remove(ids); summary.chunksRemoved += ids.length; };
   const embedPending = async (all: boolean) => {
     if (!deps.embedder || !deps.vectors) return;
-    const batch = deps.settings.embedBatchSize * 4;
+    // Large groups: the embedder sorts each group by length, so bigger groups mean less padding per batch.
+    const batch = deps.settings.embedBatchSize * 16;
     for (;;) {
       if (!all && countChunksWithoutVectors(db) < batch) return;
       const rows = chunksWithoutVectors(db, batch);
