@@ -62,14 +62,17 @@ export async function indexFolders(folders: string[], deps: IndexerDeps): Promis
     prefixTokens: deps.embedder?.prefixTokens ?? 0, maxModelTokens: deps.embedder?.profile.maxLength ?? 512,
   };
   let lastSave = performance.now();
+  // Chunks still without a vector, kept in memory: counting them in SQLite after every file would scan the table.
+  let pending = progress.chunksTotal;
   const dropVectors = (ids: number[]) => { deps.vectors?.remove(ids); summary.chunksRemoved += ids.length; };
   const embedPending = async (all: boolean) => {
     if (!deps.embedder || !deps.vectors) return;
     // Large groups: the embedder sorts each group by length, so bigger groups mean less padding per batch.
     const batch = deps.settings.embedBatchSize * 16;
     for (;;) {
-      if (!all && countChunksWithoutVectors(db) < batch) return;
+      if (!all && pending < batch) return;
       const rows = chunksWithoutVectors(db, batch);
+      pending = rows.length < batch ? 0 : Math.max(0, pending - rows.length);
       if (rows.length === 0) return;
       progress.phase = 'embedding';
       const vectors = await deps.embedder.embedPassages(rows.map((r) => r.text));
@@ -161,7 +164,7 @@ export async function indexFolders(folders: string[], deps: IndexerDeps): Promis
     dropVectors(removed);
     summary.chunksAdded += added.length;
     summary.filesIndexed++;
-    if (deps.embedder) progress.chunksTotal += added.length;
+    if (deps.embedder) { progress.chunksTotal += added.length; pending += added.length; }
   }
 }
 
