@@ -1,7 +1,6 @@
 // The bi-encoder: texts in, unit vectors out, batched and padded only to the longest item in each batch.
-import ort from 'onnxruntime-node';
 import type { Settings } from '../contract/settings.js';
-import { createOnnxSession, modelFile, type OnnxSession } from './onnx-session.js';
+import { createOnnxSession, modelFile, runBert, type OnnxSession } from './onnx-session.js';
 import { profileFor, type ModelProfile } from './profiles.js';
 import { loadTokenizer, padBatch, type Encoded, type TextTokenizer } from './tokenizer.js';
 
@@ -66,13 +65,9 @@ export class Embedder {
   }
 
   private async run(batch: Encoded[]): Promise<Float32Array[]> {
-    const { ids, mask, types, rows, cols } = padBatch(batch, this.tokenizer.padId);
-    const feeds: Record<string, ort.Tensor> = {
-      input_ids: new ort.Tensor('int64', ids, [rows, cols]),
-      attention_mask: new ort.Tensor('int64', mask, [rows, cols]),
-    };
-    if (this.onnx.inputNames.includes('token_type_ids')) feeds.token_type_ids = new ort.Tensor('int64', types, [rows, cols]);
-    const result = await this.onnx.session.run(feeds);
+    const padded = padBatch(batch, this.tokenizer.padId);
+    const { mask, rows, cols } = padded;
+    const result = await runBert(this.onnx, padded);
     const hidden = (result.last_hidden_state ?? result[this.onnx.outputNames[0]!])!;
     return pool(hidden.data as Float32Array, mask, rows, cols, hidden.dims[2]!, this.profile);
   }

@@ -69,7 +69,13 @@ function firstLine(err: unknown): string {
   return String(err instanceof Error ? err.message : err).split('\n')[0]!.slice(0, 200);
 }
 
-/** [rows, cols] int64 tensor from row-major JS numbers (token ids, masks). */
-export function int64Tensor(values: BigInt64Array, rows: number, cols: number): ort.Tensor {
-  return new ort.Tensor('int64', values, [rows, cols]);
+/** Runs a BERT-style session on a padded batch: input_ids, attention_mask and (when the graph has it) token_type_ids. */
+export async function runBert(onnx: OnnxSession, batch: { ids: BigInt64Array; mask: BigInt64Array; types: BigInt64Array; rows: number; cols: number }): Promise<ort.InferenceSession.OnnxValueMapType> {
+  const { ids, mask, types, rows, cols } = batch;
+  const feeds: Record<string, ort.Tensor> = {
+    input_ids: new ort.Tensor('int64', ids, [rows, cols]),
+    attention_mask: new ort.Tensor('int64', mask, [rows, cols]),
+  };
+  if (onnx.inputNames.includes('token_type_ids')) feeds.token_type_ids = new ort.Tensor('int64', types, [rows, cols]);
+  return onnx.session.run(feeds);
 }

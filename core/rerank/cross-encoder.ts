@@ -1,8 +1,7 @@
 // The cross-encoder: reads query and passage together and returns one relevance logit per pair. One ONNX session
 // per model, reused; pairs sorted by length and batched so padding only reaches the longest pair of each batch.
-import ort from 'onnxruntime-node';
 import type { Settings } from '../contract/settings.js';
-import { createOnnxSession, modelFile, type OnnxSession } from '../embed/onnx-session.js';
+import { createOnnxSession, modelFile, runBert, type OnnxSession } from '../embed/onnx-session.js';
 import { profileFor, type ModelProfile } from '../embed/profiles.js';
 import { loadTokenizer, padBatch, type Encoded, type TextTokenizer } from '../embed/tokenizer.js';
 
@@ -97,13 +96,9 @@ export class CrossEncoder {
   }
 
   private async run(batch: Encoded[], stats?: CrossStats): Promise<number[]> {
-    const { ids, mask, types, rows, cols, tokens } = padBatch(batch, this.tokenizer.padId);
-    const feeds: Record<string, ort.Tensor> = {
-      input_ids: new ort.Tensor('int64', ids, [rows, cols]),
-      attention_mask: new ort.Tensor('int64', mask, [rows, cols]),
-    };
-    if (this.onnx.inputNames.includes('token_type_ids')) feeds.token_type_ids = new ort.Tensor('int64', types, [rows, cols]);
-    const result = await this.onnx.session.run(feeds);
+    const padded = padBatch(batch, this.tokenizer.padId);
+    const { rows, cols, tokens } = padded;
+    const result = await runBert(this.onnx, padded);
     const logits = (result.logits ?? result[this.onnx.outputNames[0]!])!;
     if (stats) { stats.batches++; stats.tokens += tokens; stats.paddedTokens += rows * cols; }
     return readLogits(logits.data as Float32Array, rows, logits.dims);
