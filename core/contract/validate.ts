@@ -2,9 +2,10 @@
 // HTTP) is checked here before it reaches the engine. One map keyed by method name, so a method added to the
 // contract without a schema fails the typecheck.
 import { z } from 'zod';
-import type { ApiMethod, ApiRequest, AppError } from './api.js';
+import type { ApiMethod, ApiRequest } from './api.js';
 import { API_METHODS } from './api.js';
 import { SettingsSchema } from './settings.js';
+import { AppErrorException } from './app-error.js';
 
 const empty = z.object({}).strict();
 const rerankParams = z.object({
@@ -46,14 +47,7 @@ export const REQUEST_SCHEMAS = {
 } satisfies { [M in ApiMethod]: z.ZodType<ApiRequest<M>> };
 
 /** Thrown (and sent over the wire as its `appError`) when a payload does not match its method's schema. */
-export class RequestValidationError extends Error {
-  readonly appError: AppError;
-  constructor(appError: AppError) {
-    super(appError.message);
-    this.name = 'RequestValidationError';
-    this.appError = appError;
-  }
-}
+export class RequestValidationError extends AppErrorException {}
 
 export function isApiMethod(name: unknown): name is ApiMethod {
   return typeof name === 'string' && (API_METHODS as readonly string[]).includes(name);

@@ -1,19 +1,16 @@
 // The user's folders: remembered in SQLite, indexed one run at a time, and kept current by a file watcher.
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { AppError, IndexProgress, IndexSummary } from '../contract/api.js';
+import type { IndexProgress, IndexSummary } from '../contract/api.js';
 import type { Settings } from '../contract/settings.js';
 import { indexFolders } from '../ingest/indexer.js';
 import { watchFolders } from '../ingest/watch.js';
 import type { Db } from '../store/db.js';
 import { removeDocument } from '../store/documents.js';
 import type { ModelRuntime } from './runtime.js';
+import { AppErrorException } from '../contract/app-error.js';
 
-export class EngineError extends Error {
-  constructor(readonly appError: AppError) {
-    super(appError.message);
-  }
-}
+export class EngineError extends AppErrorException {}
 
 export class Library {
   private queue: Promise<unknown> = Promise.resolve();

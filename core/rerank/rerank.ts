@@ -8,6 +8,7 @@ import type {
 import { CrossEncoder, emptyCrossStats, type CrossSettings } from './cross-encoder.js';
 import { fuseScores, rankOrder, rankScored, type FusedScore } from './fuse.js';
 import { Lru } from './lru.js';
+import { AppErrorException } from '../contract/app-error.js';
 
 export interface RerankRequest {
   queryId: string;
@@ -34,11 +35,7 @@ export interface OpenRerankerOptions {
 }
 
 /** Thrown by refuse() for a query the cache no longer holds; carries what the UI shows. */
-export class RerankError extends Error {
-  constructor(readonly appError: AppError) {
-    super(appError.message);
-  }
-}
+export class RerankError extends AppErrorException {}
 
 interface QueryEntry {
   question: string;

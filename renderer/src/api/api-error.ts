@@ -1,14 +1,8 @@
 import type { AppError } from '../../../core/contract/api.js';
+import { AppErrorException } from '../../../core/contract/app-error.js';
 
 /** An engine error as the renderer sees it: the AppError is kept whole so screens can show message and action. */
-export class ApiError extends Error {
-  readonly appError: AppError;
-  constructor(appError: AppError) {
-    super(appError.message);
-    this.name = 'ApiError';
-    this.appError = appError;
-  }
-}
+export class ApiError extends AppErrorException {}
 
 export function appErrorOf(err: unknown): AppError {
   if (err instanceof ApiError) return err.appError;
