@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type {
-  AppError, Candidate, ComponentState, RerankedCandidate, RerankParams, RetrieveResult, SearchResult, StageTiming,
+  Candidate, ComponentState, RerankedCandidate, RerankParams, RetrieveResult, SearchResult, StageTiming,
 } from '../contract/api.js';
 import { CrossEncoder, emptyCrossStats, type CrossSettings } from './cross-encoder.js';
 import { fuseScores, rankOrder, rankScored, type FusedScore } from './fuse.js';
