@@ -15,6 +15,7 @@ import { Searches } from './engine/searches.js';
 import { downloadModel, importModel, modelStatus } from './models/index.js';
 import { getMeta, openDb, setMeta, type Db } from './store/db.js';
 import { counts, getPassages, listFiles } from './store/documents.js';
+import { parseFile } from './ingest/parse/index.js';
 
 export { EngineError } from './engine/library.js';
 
@@ -28,6 +29,9 @@ export interface EngineOptions {
   maxFileBytes?: number;
   log?: (line: string) => void;
 }
+
+/** Larger documents are not sent whole to the passage view; the passage alone is shown. */
+const MAX_CONTEXT_DOCUMENT_CHARS = 2_000_000;
 
 type Listener = <E extends EventName>(event: E, payload: LocalRagEvents[E]) => void;
 
@@ -158,7 +162,11 @@ export class Engine implements EngineApi {
   async getPassage(req: { chunkId: number }): Promise<Passage & { documentText?: string }> {
     const [p] = getPassages(this.db, [req.chunkId]);
     if (!p) throw new EngineError({ code: 'passage-not-found', message: `No passage ${req.chunkId} in the index (it may have been re-indexed).`, action: 'Ask the question again.' });
-    return p;
+    // The document's text around the passage, for context; only when the file still holds exactly what was indexed.
+    const parsed = await parseFile(p.path).catch(() => null);
+    const text = parsed?.ok ? parsed.doc.text : null;
+    const fits = text !== null && text.length <= MAX_CONTEXT_DOCUMENT_CHARS && text.slice(p.charStart, p.charEnd) === p.text;
+    return fits ? { ...p, documentText: text } : p;
   }
 
   async history(req: { limit?: number }): Promise<HistoryEntry[]> {

@@ -132,3 +132,17 @@ test('an embedder that arrives later adds vectors to text indexed without one', 
   const r = await engine.search({ question: 'propeller noise', params: { mode: 'bi' } });
   assert.ok(r.candidates.every((c) => c.denseScore !== null));
 });
+
+test('a passage opens with its document around it, at the exact offsets', async (t) => {
+  const root = tempDir(t);
+  writeCorpus(join(root, 'docs'));
+  const engine = await tinyEngine(join(root, 'store'), {}, { chunkTokens: 64, chunkOverlap: 8 });
+  t.after(() => engine.close());
+  await engine.reindex({ path: join(root, 'docs') });
+  const r = await engine.search({ question: 'propeller noise results', params: { mode: 'none' } });
+  const p = await engine.getPassage({ chunkId: r.top[0]!.chunkId });
+  assert.ok(p.documentText && p.documentText.length > p.text.length);
+  assert.equal(p.documentText.slice(p.charStart, p.charEnd), p.text);
+  writeFileSync(p.path, 'rewritten since indexing');
+  assert.equal((await engine.getPassage({ chunkId: p.chunkId })).documentText, undefined, 'a changed file gives no misleading context');
+});
