@@ -1,5 +1,5 @@
 // The exact passage behind a citation: file, page, heading path and the cited text highlighted in its document.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { AppError, Passage } from '../../../core/contract/api.js';
 import { appErrorOf } from '../api/api-error.js';
 import { useApp } from '../state/app-context.js';
@@ -46,6 +46,9 @@ export function PassageView({ chunkId, onClose }: { chunkId: number; onClose(): 
 
 function HighlightedText({ passage }: { passage: Loaded }) {
   const doc = passage.documentText;
+  const mark = useRef<HTMLElement>(null);
+  // The cited text is what the reader came for: bring it into view inside the surrounding context.
+  useEffect(() => { mark.current?.scrollIntoView?.({ block: 'center' }); }, [passage]);
   if (!doc || passage.charEnd > doc.length || doc.slice(passage.charStart, passage.charEnd).trim() === '') {
     return <blockquote><mark data-testid="passage-highlight">{passage.text}</mark></blockquote>;
   }
@@ -54,7 +57,7 @@ function HighlightedText({ passage }: { passage: Loaded }) {
   return (
     <blockquote className="passage-text">
       {from > 0 ? '…' : ''}{doc.slice(from, passage.charStart)}
-      <mark data-testid="passage-highlight">{doc.slice(passage.charStart, passage.charEnd)}</mark>
+      <mark ref={mark} data-testid="passage-highlight">{doc.slice(passage.charStart, passage.charEnd)}</mark>
       {doc.slice(passage.charEnd, to)}{to < doc.length ? '…' : ''}
     </blockquote>
   );
