@@ -34,6 +34,10 @@ export async function run(argv: string[]): Promise<number> {
       printJson(result);
       return EXIT.ok;
     }
+    if (result.candidates.length === 0) {
+      const { documents } = await engine.getStatus();
+      console.log(documents === 0 ? 'Nothing is indexed yet: run `localrag index <folder>` first.' : 'No passage matches the question.');
+    }
     console.log(`${result.candidates.length} candidates, mode ${result.mode} (alpha ${result.alpha}, N ${result.topN}, ${result.normalisation}), top ${result.top.length}:`);
     for (const c of result.top) {
       const where = `${c.path}${c.page ? ` p.${c.page}` : ''}${c.headingPath.length ? ` > ${c.headingPath.join(' > ')}` : ''}`;
