@@ -80,7 +80,6 @@ export class Engine implements EngineApi {
   }
 
   async getStatus(): Promise<EngineStatus> {
-    const s = this.settings;
     const n = counts(this.db);
     return {
       version: '0.1.0', storeDir: this.opts.storeDir, modelsDir: this.opts.modelsDir, folders: this.library.folders(),

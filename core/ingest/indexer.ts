@@ -2,7 +2,6 @@
 // Every document is committed in its own transaction and vectors are added for chunks that lack them, so a run
 // killed at any moment resumes where it stopped: nothing committed is lost and nothing is added twice.
 import { randomUUID } from 'node:crypto';
-import { stat } from 'node:fs/promises';
 import type { IndexProgress, IndexSummary, FileStatus, ComponentState } from '../contract/api.js';
 import type { Settings } from '../contract/settings.js';
 import type { Embedder } from '../embed/embedder.js';
@@ -10,7 +9,7 @@ import type { Db } from '../store/db.js';
 import { documentsIn, markSkipped, removeDocument, replaceDocument, getDocument, type DocumentInfo } from '../store/documents.js';
 import { chunksWithoutVectors, countChunksWithoutVectors, storeVectors, type VectorIndex } from '../store/vector-index.js';
 import { approxTokenCounter, chunkDocument } from './chunk.js';
-import { contentHash, parseFile } from './parse/index.js';
+import { parseFile } from './parse/index.js';
 import { walkFolder } from './walk.js';
 
 export interface IndexerDeps {
@@ -135,21 +134,8 @@ export async function indexFolders(folders: string[], deps: IndexerDeps): Promis
       summary.filesUnchanged++;
       return;
     }
-    let hash: string;
-    try {
-      hash = await contentHash(info.path);
-    } catch (err) {
-      const reason = `unreadable: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
-      dropVectors(markSkipped(db, info, 'error', reason));
-      noteSkipped(summary, progress, info.path, reason);
-      return;
-    }
-    info.hash = hash;
-    if (existing && existing.state === 'indexed' && existing.hash === hash && existing.chunkerKey === key) {
-      db.prepare('UPDATE documents SET size = ?, mtime_ms = ? WHERE id = ?').run(info.size, info.mtimeMs, existing.id);
-      summary.filesUnchanged++;
-      return;
-    }
+    // One read per changed file: the parser hashes exactly the bytes it parsed, so the stored hash always
+    // describes the stored chunks.
     const parsed = await parseFile(info.path, { maxBytes: deps.maxFileBytes });
     if (!parsed.ok) {
       // A file being written is not broken: it stays pending and the next run (or the watcher) takes it again.
@@ -158,7 +144,13 @@ export async function indexFolders(folders: string[], deps: IndexerDeps): Promis
       noteSkipped(summary, progress, info.path, parsed.reason);
       return;
     }
-    // Hash what was parsed: a file changed after hashing is caught by the parser's before/after check.
+    info.hash = parsed.sha256;
+    if (existing && existing.state === 'indexed' && existing.hash === parsed.sha256 && existing.chunkerKey === key) {
+      // Touched but not changed: keep its chunks and vectors.
+      db.prepare('UPDATE documents SET size = ?, mtime_ms = ? WHERE id = ?').run(info.size, info.mtimeMs, existing.id);
+      summary.filesUnchanged++;
+      return;
+    }
     const chunks = chunkDocument(parsed.doc, counter, chunkOpts);
     const { removed, added } = replaceDocument(db, { ...info, kind: parsed.doc.kind, title: parsed.doc.title }, chunks, key);
     dropVectors(removed);
@@ -173,9 +165,4 @@ function noteSkipped(summary: IndexSummary, progress: IndexProgress, path: strin
   summary.skipped.push(status);
   summary.filesSkipped++;
   progress.skipped++;
-}
-
-/** Re-stats a path for the watcher: gone -> removed from the index. */
-export async function pathExists(path: string): Promise<boolean> {
-  return stat(path).then(() => true, () => false);
 }

@@ -161,6 +161,5 @@ export class VectorIndex {
     for (const f of ['vectors.faiss', 'vectors.ids.json']) rmSync(join(dir, f), { force: true });
   }
 
-  has(chunkId: number): boolean { return this.positionOf.has(chunkId); }
   chunkIds(): readonly number[] { return this.ids; }
 }

@@ -1,7 +1,7 @@
 // The engine end to end on real parts: files on disk, SQLite, FAISS, ONNX sessions on the tiny synthesised models.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdirSync, writeFileSync, rmSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { createEngine } from '../../core/engine.js';
 import { tempDir } from '../support/temp.js';
@@ -63,6 +63,10 @@ test('changed and deleted files are re-indexed incrementally; unchanged ones are
   assert.ok(r.top[0]!.path.endsWith('report-0.md'));
   const status = await engine.getStatus();
   assert.equal(status.vectors, status.chunks, 'vectors follow their chunks');
+  utimesSync(join(folder, 'report-2.md'), new Date(), new Date(Date.now() + 5000));
+  const touched = await engine.reindex({ path: folder });
+  assert.equal(touched.filesIndexed, 0, 'a touched but unchanged file keeps its chunks');
+  assert.equal(touched.chunksAdded, 0);
 });
 
 test('with no embedder the text is indexed, BM25 answers, and dense/rerank report "model missing"', async (t) => {
