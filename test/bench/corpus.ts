@@ -1,24 +1,22 @@
 // Benchmark corpora from the Cranfield collection in ../shared (real technical prose), and the bench models.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadCollection } from '../../core/eval/index.js';
 import { ensureSynthModels } from '../../core/models/synth/index.js';
 import { projectRoot, sharedDir } from '../support/temp.js';
 
 export const cranfieldDir = join(sharedDir, 'data', 'cranfield');
 
+/** The Cranfield collection through the evaluation workbench's own SMART loader. */
+const cranfield = await loadCollection(cranfieldDir);
+
 /** Cranfield abstracts (title + text), in file order. */
-export function cranfieldDocs(): { id: string; title: string; text: string }[] {
-  const raw = readFileSync(join(cranfieldDir, 'cran.all.1400'), 'utf8');
-  return raw.split(/^\.I /m).slice(1).map((block) => {
-    const id = block.split('\n', 1)[0]!.trim();
-    const field = (f: string) => (block.match(new RegExp(`^\\.${f}\\n([\\s\\S]*?)(?=^\\.[A-Z]\\n|$(?![\\s\\S]))`, 'm'))?.[1] ?? '').trim();
-    return { id, title: field('T'), text: field('W') };
-  });
+export function cranfieldDocs(): { id: string; title?: string; text: string }[] {
+  return cranfield.docs;
 }
 
+/** Cranfield query texts, in file order. */
 export function cranfieldQueries(): string[] {
-  const raw = readFileSync(join(cranfieldDir, 'cran.qry'), 'utf8');
-  return raw.split(/^\.I /m).slice(1).map((b) => b.replace(/^.*\n\.W\n/, '').replace(/\s+/g, ' ').trim());
+  return cranfield.queries.map((q) => q.text);
 }
 
 export async function benchModels(): Promise<{ modelsDir: string; embedderDir: string; crossEncoderDir: string }> {

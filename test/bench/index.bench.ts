@@ -17,7 +17,7 @@ const { modelsDir } = await benchModels();
 const docs = cranfieldDocs().slice(0, values.quick ? 300 : 1400);
 const folder = join(work, 'corpus');
 mkdirSync(folder);
-for (const d of docs) writeFileSync(join(folder, `cran-${d.id.padStart(4, '0')}.txt`), `${d.title}\n\n${d.text}\n`);
+for (const d of docs) writeFileSync(join(folder, `cran-${d.id.padStart(4, '0')}.txt`), `${d.title ?? ''}\n\n${d.text}\n`);
 
 const settings = { ...DEFAULT_SETTINGS, executionProvider: values.provider as typeof DEFAULT_SETTINGS.executionProvider };
 const engine = await createEngine({ storeDir: join(work, 'store'), modelsDir, overrides: { executionProvider: settings.executionProvider } });
