@@ -94,7 +94,7 @@ describe('EmbeddedClient with stories260K.gguf', { skip }, () => {
 
   it('a missing file is model-missing, a corrupt one load-failed', async (t) => {
     await assert.rejects(client.generate(request({ model: '/nowhere/none.gguf' })), (e: unknown) => e instanceof LlmError && e.code === 'model-missing');
-    const bad = join(tempDir(t), 'bad.gguf');
+    const bad = join(tempDir(), 'bad.gguf');
     writeFileSync(bad, 'not a gguf file at all');
     await assert.rejects(client.generate(request({ model: bad })), (e: unknown) => e instanceof LlmError && e.code === 'load-failed');
   });
@@ -104,7 +104,7 @@ describe('EmbeddedClient with stories260K.gguf', { skip }, () => {
   });
 
   it('listModels offers the configured file and the GGUF files of a folder', async (t) => {
-    const dir = tempDir(t);
+    const dir = tempDir();
     writeFileSync(join(dir, 'x.gguf'), '');
     writeFileSync(join(dir, 'notes.txt'), '');
     const listed = await new EmbeddedClient({ modelPath: MODEL, modelsDir: dir }).listModels();

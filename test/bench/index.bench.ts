@@ -12,7 +12,7 @@ import { tempDir } from '../support/temp.js';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, provider: { type: 'string', default: 'auto' } } });
 
-const work = tempDir(null, 'localrag-bench-index-');
+const work = tempDir('localrag-bench-index-');
 const { modelsDir } = await benchModels();
 const docs = cranfieldDocs().slice(0, values.quick ? 300 : 1400);
 const folder = join(work, 'corpus');

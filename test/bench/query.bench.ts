@@ -26,7 +26,7 @@ const rand = () => ((rng = (rng * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
 
 const results: Record<string, unknown>[] = [];
 for (const size of sizes) {
-  const dir = tempDir(null, 'localrag-bench-query-');
+  const dir = tempDir('localrag-bench-query-');
   const db = openDb(dir);
   const perDoc = 100;
   for (let d = 0; d < size / perDoc; d++) {

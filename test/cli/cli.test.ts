@@ -18,7 +18,7 @@ function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
 
 test('index reports every bad file with its reason, indexes the good ones, and search/ask work on the result', async (t) => {
   await tinyModels();
-  const root = tempDir(t);
+  const root = tempDir();
   const folder = join(root, 'docs');
   const fixture = await makeFixtureFolder(folder, { maxFileBytes: 64 * 1024 });
   const common = ['--store', join(root, 'store'), '--models', testModelsDir, '--embedder', 'tiny-embedder', '--cross-encoder', 'tiny-cross-encoder', '--provider', 'cpu', '--quiet'];

@@ -18,7 +18,7 @@ function writeCorpus(folder: string): void {
 }
 
 test('index then search: 100 candidates with dense and BM25 evidence, MixLM fields and per-stage timings', async (t) => {
-  const root = tempDir(t);
+  const root = tempDir();
   writeCorpus(join(root, 'docs'));
   const engine = await tinyEngine(join(root, 'store'), {}, { chunkTokens: 64, chunkOverlap: 8 });
   t.after(() => engine.close());
@@ -47,7 +47,7 @@ test('index then search: 100 candidates with dense and BM25 evidence, MixLM fiel
 });
 
 test('changed and deleted files are re-indexed incrementally; unchanged ones are not touched', async (t) => {
-  const root = tempDir(t);
+  const root = tempDir();
   const folder = join(root, 'docs');
   writeCorpus(folder);
   const engine = await tinyEngine(join(root, 'store'));
@@ -70,7 +70,7 @@ test('changed and deleted files are re-indexed incrementally; unchanged ones are
 });
 
 test('with no embedder the text is indexed, BM25 answers, and dense/rerank report "model missing"', async (t) => {
-  const root = tempDir(t);
+  const root = tempDir();
   writeCorpus(join(root, 'docs'));
   const engine = await createEngine({ storeDir: join(root, 'store'), modelsDir: join(root, 'no-models') });
   t.after(() => engine.close());
@@ -86,7 +86,7 @@ test('with no embedder the text is indexed, BM25 answers, and dense/rerank repor
 });
 
 test('settings are validated, persisted, and survive a restart; a wrong value is refused with what is allowed', async (t) => {
-  const root = tempDir(t);
+  const root = tempDir();
   const storeDir = join(root, 'store');
   const engine = await createEngine({ storeDir, modelsDir: testModelsDir });
   await engine.updateSettings({ alpha: 0.4, topN: 30 });
@@ -100,7 +100,7 @@ test('settings are validated, persisted, and survive a restart; a wrong value is
 });
 
 test('the folder watcher keeps the index current while the app runs', async (t) => {
-  const root = tempDir(t);
+  const root = tempDir();
   const folder = join(root, 'docs');
   writeCorpus(folder);
   const engine = await tinyEngine(join(root, 'store'), { watch: true });
@@ -118,7 +118,7 @@ test('the folder watcher keeps the index current while the app runs', async (t) 
 });
 
 test('an embedder that arrives later adds vectors to text indexed without one', async (t) => {
-  const root = tempDir(t);
+  const root = tempDir();
   writeCorpus(join(root, 'docs'));
   const modelsDir = join(root, 'models');
   const engine = await createEngine({ storeDir: join(root, 'store'), modelsDir });
@@ -138,7 +138,7 @@ test('an embedder that arrives later adds vectors to text indexed without one', 
 });
 
 test('a passage opens with its document around it, at the exact offsets', async (t) => {
-  const root = tempDir(t);
+  const root = tempDir();
   writeCorpus(join(root, 'docs'));
   const engine = await tinyEngine(join(root, 'store'), {}, { chunkTokens: 64, chunkOverlap: 8 });
   t.after(() => engine.close());

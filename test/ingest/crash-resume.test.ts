@@ -24,7 +24,7 @@ function indexedDocs(storeDir: string): number {
 }
 
 test('a kill -9 mid-index followed by a rerun leaves SQLite and FAISS consistent, with every file indexed once', async (t) => {
-  const root = tempDir(t);
+  const root = tempDir();
   const folder = join(root, 'docs');
   const storeDir = join(root, 'store');
   mkdirSync(folder);

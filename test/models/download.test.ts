@@ -36,7 +36,7 @@ describe('downloadModel', () => {
   test('fetches the repo through hubHost with progress, installs it, and the model loads', async (t) => {
     const hub = await startFakeHub({ repos: { [REPO]: repoFiles() } });
     t.after(() => hub.close());
-    const modelsDir = tempDir(t);
+    const modelsDir = tempDir();
     // A synthesised stand-in under the same id is replaced by the real download.
     await synthesiseModel({ role: 'embedder', preset: 'tiny', seed: 7, outDir: join(modelsDir, ID), quantized: false });
     const events: DownloadProgress[] = [];
@@ -84,7 +84,7 @@ describe('downloadModel', () => {
   test('a connection dropped mid-file installs nothing and says so', async (t) => {
     const hub = await startFakeHub({ repos: { [REPO]: repoFiles() }, dropMidFile: ['onnx/model.onnx'] });
     t.after(() => hub.close());
-    const modelsDir = tempDir(t);
+    const modelsDir = tempDir();
     const events: DownloadProgress[] = [];
 
     const err = await rejection(downloadModel({ modelsDir, id: ID, hubHost: hub.host, onProgress: (p) => events.push(p) }));
@@ -100,7 +100,7 @@ describe('downloadModel', () => {
   });
 
   test('a host that refuses connections gives the offline error and suggests import', async (t) => {
-    const modelsDir = tempDir(t);
+    const modelsDir = tempDir();
     const host = await closedPortHost();
 
     const err = await rejection(downloadModel({ modelsDir, id: ID, hubHost: host }));
@@ -115,7 +115,7 @@ describe('downloadModel', () => {
   test('a required file the hub lacks (404) names the file before anything big is fetched', async (t) => {
     const hub = await startFakeHub({ repos: { [REPO]: repoFiles(SERVED.filter((f) => f !== 'tokenizer.json')) } });
     t.after(() => hub.close());
-    const modelsDir = tempDir(t);
+    const modelsDir = tempDir();
 
     const err = await rejection(downloadModel({ modelsDir, id: ID, hubHost: hub.host }));
 
@@ -128,7 +128,7 @@ describe('downloadModel', () => {
   test('an id with no hub repo says to import a folder, without touching the network', async (t) => {
     const hub = await startFakeHub({ repos: {} });
     t.after(() => hub.close());
-    const modelsDir = tempDir(t);
+    const modelsDir = tempDir();
 
     const err = await rejection(downloadModel({ modelsDir, id: 'my-own-model', hubHost: hub.host }));
 

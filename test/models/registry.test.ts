@@ -17,7 +17,7 @@ before(async () => { tinyDir = (await tinyModels()).embedderDir; });
 
 /** A copy of the tiny model without the synthesiser's marker: what a real folder from elsewhere looks like. */
 function plainFolder(t: { after(fn: () => void): void }, name = 'bert-tiny'): string {
-  const dir = join(tempDir(t), name);
+  const dir = join(tempDir(), name);
   cpSync(tinyDir, dir, { recursive: true });
   rmSync(join(dir, 'localrag-model.json'));
   return dir;
@@ -42,7 +42,7 @@ describe('default folders', () => {
 
 describe('modelStatus', () => {
   test('a missing known model says which command and which app screen get it', (t) => {
-    const modelsDir = tempDir(t);
+    const modelsDir = tempDir();
     const s = modelStatus(modelsDir, 'multilingual-e5-small', 'embedder');
     assert.deepEqual({ present: s.present, path: s.path, provenance: s.provenance, quantized: s.quantized },
       { present: false, path: join(modelsDir, 'multilingual-e5-small'), provenance: undefined, quantized: undefined });
@@ -52,14 +52,14 @@ describe('modelStatus', () => {
   });
 
   test('a missing unknown model can only be imported', (t) => {
-    const s = modelStatus(tempDir(t), 'my-reranker', 'cross-encoder');
+    const s = modelStatus(tempDir(), 'my-reranker', 'cross-encoder');
     assert.doesNotMatch(s.howToGet ?? '', /models download/);
     assert.match(s.howToGet ?? '', /`localrag models import <folder> --role cross-encoder --id my-reranker`/);
     assert.match(s.howToGet ?? '', /Library > Models > Import/);
   });
 
   test('an incomplete folder is not present and its message names what it lacks', (t) => {
-    const modelsDir = tempDir(t);
+    const modelsDir = tempDir();
     const dir = join(modelsDir, 'ms-marco-MiniLM-L-6-v2');
     cpSync(tinyDir, dir, { recursive: true });
     rmSync(join(dir, 'tokenizer.json'));
@@ -83,7 +83,7 @@ describe('modelStatus', () => {
   });
 
   test('only an fp32 graph is enough, and then the model is not quantized', (t) => {
-    const modelsDir = tempDir(t);
+    const modelsDir = tempDir();
     cpSync(tinyDir, join(modelsDir, 'x'), { recursive: true });
     rmSync(join(modelsDir, 'x', 'onnx', 'model_quantized.onnx'));
     const s = modelStatus(modelsDir, 'x', 'embedder');
@@ -112,7 +112,7 @@ describe('modelStatus', () => {
 describe('importModel', () => {
   test('a good folder is copied in, records where it came from, and loads', async (t) => {
     const src = plainFolder(t);
-    const modelsDir = tempDir(t);
+    const modelsDir = tempDir();
     const s = await importModel({ modelsDir, folder: src, role: 'embedder', id: 'my-embedder' });
     assert.deepEqual({ present: s.present, path: s.path, provenance: s.provenance, quantized: s.quantized, role: s.role },
       { present: true, path: join(modelsDir, 'my-embedder'), provenance: `imported from ${src}`, quantized: true, role: 'embedder' });
@@ -133,7 +133,7 @@ describe('importModel', () => {
     const src = plainFolder(t, 'exported-reranker');
     renameSync(join(src, 'onnx', 'model.onnx'), join(src, 'model.onnx'));
     rmSync(join(src, 'onnx'), { recursive: true });
-    const modelsDir = tempDir(t);
+    const modelsDir = tempDir();
     const s = await importModel({ modelsDir, folder: src, role: 'cross-encoder' });
     assert.equal(s.id, 'exported-reranker');
     assert.equal(s.present, true);
@@ -143,7 +143,7 @@ describe('importModel', () => {
   });
 
   test('a synthesised folder keeps its marker untouched, so it never passes for real weights', async (t) => {
-    const modelsDir = tempDir(t);
+    const modelsDir = tempDir();
     const s = await importModel({ modelsDir, folder: tinyDir, role: 'embedder', id: 'copied-synth' });
     assert.equal(s.provenance, SYNTH_PROVENANCE);
     assert.deepEqual(readFileSync(join(s.path, 'localrag-model.json')), readFileSync(join(tinyDir, 'localrag-model.json')));
@@ -152,7 +152,7 @@ describe('importModel', () => {
   test('large weight files are hard-linked, not copied, on the same file system', async (t) => {
     const src = plainFolder(t);
     truncateSync(join(src, 'onnx', 'model.onnx'), 9 * 1024 * 1024); // past the link threshold; import checks layout only
-    const modelsDir = tempDir(t);
+    const modelsDir = tempDir();
     const s = await importModel({ modelsDir, folder: src, role: 'embedder', id: 'big' });
     const [a, b] = [statSync(join(src, 'onnx', 'model.onnx')), statSync(join(s.path, 'onnx', 'model.onnx'))];
     if (a.dev !== b.dev) return t.skip('temp folders on different file systems: hard links impossible');
@@ -161,7 +161,7 @@ describe('importModel', () => {
   });
 
   test('re-importing under an existing id replaces the folder', async (t) => {
-    const modelsDir = tempDir(t);
+    const modelsDir = tempDir();
     await importModel({ modelsDir, folder: tinyDir, role: 'embedder', id: 'e' });
     const src = plainFolder(t);
     const s = await importModel({ modelsDir, folder: src, role: 'embedder', id: 'e' });
@@ -173,7 +173,7 @@ describe('importModel', () => {
     const src = plainFolder(t, 'broken');
     rmSync(join(src, 'tokenizer.json'));
     rmSync(join(src, 'onnx'), { recursive: true });
-    const modelsDir = tempDir(t);
+    const modelsDir = tempDir();
     const err = await rejection(importModel({ modelsDir, folder: src, role: 'embedder' }));
     assert.equal(err.code, 'import-incomplete-folder');
     assert.equal(err.message, `${src} is not a complete model folder: it lacks tokenizer.json, onnx/model.onnx (or onnx/model_quantized.onnx).`);
@@ -182,7 +182,7 @@ describe('importModel', () => {
   });
 
   test('a truncated config.json, a missing folder, a bad id and the llm role are refused clearly', async (t) => {
-    const modelsDir = tempDir(t);
+    const modelsDir = tempDir();
     const src = plainFolder(t);
     writeFileSync(join(src, 'config.json'), '{"hidden_size": 3');
     assert.equal((await rejection(importModel({ modelsDir, folder: src, role: 'embedder' }))).code, 'import-invalid-file');
@@ -198,7 +198,7 @@ describe('importModel', () => {
 
 describe('listModels', () => {
   test('lists model folders with their roles and skips staging folders', async (t) => {
-    const modelsDir = tempDir(t);
+    const modelsDir = tempDir();
     await importModel({ modelsDir, folder: tinyDir, role: 'embedder', id: 'b-embed' });
     const cross = (await tinyModels()).crossEncoderDir;
     cpSync(cross, join(modelsDir, 'a-cross'), { recursive: true });

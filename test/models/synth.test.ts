@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import ort from 'onnxruntime-node';
 import onnxProto from 'onnx-proto';
 import { AutoTokenizer, env, type PreTrainedTokenizer } from '@huggingface/transformers';
@@ -83,7 +83,7 @@ function opTypes(modelPath: string): { ops: string[]; constMatMuls: number } {
 }
 
 describe('synthesised tiny BERT models', () => {
-  const root = tempDir({ after }, 'localrag-synth-');
+  const root = tempDir('localrag-synth-');
   const dirs = {} as Record<SynthRole, string>;
   const sessions = {} as Record<SynthRole, { fp32: ort.InferenceSession; int8: ort.InferenceSession }>;
   let single: Encoded[] = [];
@@ -215,7 +215,7 @@ describe('synthesised tiny BERT models', () => {
 });
 
 test('the same seed gives byte-identical model files; another seed does not', async (t) => {
-  const root = tempDir(t);
+  const root = tempDir();
   const make = (seed: number, name: string) => synthesiseModel({ role: 'cross-encoder', preset: 'tiny', seed, outDir: join(root, name) });
   const [a, b, c] = [await make(11, 'a'), await make(11, 'b'), await make(12, 'c')];
   for (const f of ['model.onnx', 'model_quantized.onnx']) {
@@ -229,7 +229,7 @@ test('the same seed gives byte-identical model files; another seed does not', as
 });
 
 test('ensureSynthModels creates the tiny pair once, concurrently safe, and leaves existing folders alone', async (t) => {
-  const modelsDir = tempDir(t);
+  const modelsDir = tempDir();
   const [first, second] = await Promise.all([ensureSynthModels({ modelsDir, preset: 'tiny' }), ensureSynthModels({ modelsDir, preset: 'tiny' })]);
   assert.deepEqual(first, { embedderDir: join(modelsDir, 'tiny-embedder'), crossEncoderDir: join(modelsDir, 'tiny-cross-encoder') });
   assert.deepEqual(second, first);
@@ -245,7 +245,7 @@ test('ensureSynthModels creates the tiny pair once, concurrently safe, and leave
 });
 
 test('a missing tokenizer is a SynthError that says what to do', async (t) => {
-  const empty = tempDir(t);
+  const empty = tempDir();
   await assert.rejects(synthesiseModel({ role: 'embedder', preset: 'tiny', outDir: join(empty, 'm'), tokenizerDir: empty }), (err: unknown) => {
     assert.ok(err instanceof SynthError);
     assert.equal(err.code, 'synth-tokenizer-missing');

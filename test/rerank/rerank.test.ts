@@ -122,7 +122,7 @@ describe('Reranker', () => {
   });
 
   it('a missing cross-encoder model degrades mixlm and cross to bi order, never throws', async (t) => {
-    const reranker = await Reranker.open({ id: CROSS_ID, modelDir: tempDir(t), settings: testSettings });
+    const reranker = await Reranker.open({ id: CROSS_ID, modelDir: tempDir(), settings: testSettings });
     assert.equal(reranker.crossEncoder, null);
     const biOrder = rankScored(retrieval.candidates.map((c) => c.denseScore)).map((i) => retrieval.candidates[i]!.chunkId);
     for (const mode of ['mixlm', 'cross'] as const) {

@@ -10,7 +10,7 @@ const chunk = (text: string, page: number | null = null) => ({ text, charStart: 
 const info = (path: string) => ({ path, folder: '/f', hash: 'h', size: 10, mtimeMs: 1 });
 
 test('replacing a document swaps its chunks, FTS rows and vectors in one go', (t) => {
-  const db = openDb(tempDir(t));
+  const db = openDb(tempDir());
   const first = replaceDocument(db, info('/f/a.md'), [chunk('supersonic wing flutter'), chunk('boundary layer')], 'k');
   storeVectors(db, first.added, first.added.map(() => new Float32Array([1, 0])));
   assert.equal(bm25Search(db, 'flutter', 10)[0]!.chunkId, first.added[0]);
@@ -26,7 +26,7 @@ test('replacing a document swaps its chunks, FTS rows and vectors in one go', (t
 });
 
 test('skipped files keep their reason and removed files leave the index', (t) => {
-  const db = openDb(tempDir(t));
+  const db = openDb(tempDir());
   replaceDocument(db, info('/f/a.md'), [chunk('alpha')], 'k');
   markSkipped(db, info('/f/b.pdf'), 'error', 'corrupt PDF: invalid xref table');
   assert.deepEqual(listFiles(db, 'error').map((f) => [f.path, f.reason]), [['/f/b.pdf', 'corrupt PDF: invalid xref table']]);
@@ -35,7 +35,7 @@ test('skipped files keep their reason and removed files leave the index', (t) =>
 });
 
 test('any question becomes a valid FTS5 query, including FTS syntax characters', (t) => {
-  const db = openDb(tempDir(t));
+  const db = openDb(tempDir());
   replaceDocument(db, info('/f/a.md'), [chunk('the NEAR operator and "quotes" (parens)')], 'k');
   for (const q of ['NEAR(', '"unbalanced', 'a AND OR NOT', '*', 'parens)']) {
     assert.doesNotThrow(() => bm25Search(db, q, 5), q);

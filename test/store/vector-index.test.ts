@@ -26,7 +26,7 @@ function seed(dir: string, nDocs: number) {
 }
 
 test('stored vectors read back by chunk id, and FAISS finds the nearest chunk', (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir();
   const { db, ids } = seed(dir, 5);
   const vectors = ids.map((id) => unit(id));
   storeVectors(db, ids, vectors);
@@ -41,7 +41,7 @@ test('stored vectors read back by chunk id, and FAISS finds the nearest chunk', 
 });
 
 test('removing chunks keeps the position map aligned with FAISS compaction', (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir();
   const { db, ids } = seed(dir, 4);
   storeVectors(db, ids, ids.map(unit));
   const { index } = VectorIndex.open(db, dir, DIM);
@@ -52,7 +52,7 @@ test('removing chunks keeps the position map aligned with FAISS compaction', (t)
 });
 
 test('start-up repairs an index that disagrees with SQLite: orphans dropped, missing vectors added, no duplicates', (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir();
   const { db, ids } = seed(dir, 3);
   storeVectors(db, ids.slice(0, 4), ids.slice(0, 4).map(unit));
   VectorIndex.open(db, dir, DIM).index.save();
@@ -68,7 +68,7 @@ test('start-up repairs an index that disagrees with SQLite: orphans dropped, mis
 });
 
 test('a torn or corrupt FAISS file is rebuilt from SQLite', (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir();
   const { db, ids } = seed(dir, 2);
   storeVectors(db, ids, ids.map(unit));
   VectorIndex.open(db, dir, DIM).index.save();

@@ -1,4 +1,4 @@
-// Temporary folders for tests, removed when the test ends.
+// Temporary folders for tests, removed when the test process exits.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,8 +7,8 @@ const made: string[] = [];
 // Removed when the process exits, after every test's own after-hooks (an engine closing late may still write).
 process.on('exit', () => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
-/** A fresh folder, removed at process exit; `owner` is kept for call sites that pass a test context. */
-export function tempDir(_owner?: unknown, prefix = 'localrag-test-'): string {
+/** A fresh folder, removed when the test process exits. */
+export function tempDir(prefix = 'localrag-test-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   made.push(dir);
   return dir;
