@@ -1,14 +1,18 @@
 // The one API contract between the engine and every front end (Electron IPC, HTTP+SSE serve mode, CLI --json).
 // Types only plus the method/event name lists: the renderer imports this file and nothing else from core/.
 import type { Settings } from './settings.js';
+import type { FileState, LlmBackend, ModelRole, Normalisation, RerankMode } from './vocabulary.js';
 
 export type { Settings } from './settings.js';
+export type { FileState, LlmBackend, ModelRole, Normalisation, RerankMode } from './vocabulary.js';
 
 /** An error the UI can show: a stable code, one sentence for the user, and what to do next. */
 export interface AppError {
   code: string;
   message: string;
   action?: string;
+  /** Values named in the message, so the UI can show it in another language from its code. */
+  params?: Record<string, string | number>;
 }
 
 /** Every stage reports one of these; the pipeline joins them into the latency waterfall. */
@@ -31,8 +35,6 @@ export type StageName =
   | 'prompt' | 'llmFirstToken' | 'llmTotal';
 
 // ---------- library / indexing ----------
-
-export type FileState = 'indexed' | 'skipped' | 'error' | 'pending';
 
 export interface FileStatus {
   path: string;
@@ -78,8 +80,6 @@ export interface IndexSummary {
 export type ComponentState = { status: 'ok' } | { status: 'model-missing' | 'unavailable'; error: AppError };
 
 // ---------- models ----------
-
-export type ModelRole = 'embedder' | 'cross-encoder' | 'llm';
 
 export interface ModelStatus {
   id: string;
@@ -134,9 +134,6 @@ export interface RetrieveResult {
   dense: ComponentState;
 }
 
-export type RerankMode = 'none' | 'bi' | 'cross' | 'mixlm';
-export type Normalisation = 'minmax' | 'sigmoid' | 'zscore' | 'rrf';
-
 export interface RerankedCandidate extends Candidate {
   rankBefore: number;
   rankAfter: number;
@@ -170,8 +167,6 @@ export interface SearchResult extends RerankParams {
 }
 
 // ---------- answers ----------
-
-export type LlmBackend = 'ollama' | 'embedded';
 
 export interface Citation {
   /** The number as written in the answer, [n]. */

@@ -5,15 +5,16 @@ import { z } from 'zod';
 import type { ApiMethod, ApiRequest } from './api.js';
 import { API_METHODS } from './api.js';
 import { SettingsSchema } from './settings.js';
+import { FILE_STATES, MODEL_ROLES, NORMALISATIONS, RERANK_MODES } from './vocabulary.js';
 import { AppErrorException } from './app-error.js';
 
 const empty = z.object({}).strict();
 const rerankParams = z.object({
-  mode: z.enum(['none', 'bi', 'cross', 'mixlm']),
+  mode: z.enum(RERANK_MODES),
   alpha: z.number().min(0).max(1),
   topN: z.number().int().min(1).max(1000),
   finalK: z.number().int().min(1).max(100),
-  normalisation: z.enum(['minmax', 'sigmoid', 'zscore', 'rrf']),
+  normalisation: z.enum(NORMALISATIONS),
 }).partial().strict();
 const question = z.string().trim().min(1, 'the question is empty').max(10_000);
 const id = z.string().min(1).max(200);
@@ -33,7 +34,7 @@ export const REQUEST_SCHEMAS = {
   addFolder: z.object({ path: folderPath }).strict(),
   removeFolder: z.object({ path: folderPath }).strict(),
   reindex: z.object({ path: folderPath.optional() }).strict(),
-  listFiles: z.object({ state: z.enum(['indexed', 'skipped', 'error', 'pending']).optional() }).strict(),
+  listFiles: z.object({ state: z.enum(FILE_STATES).optional() }).strict(),
   search: z.object({ question, params: rerankParams.optional(), retrieveK: z.number().int().min(1).max(1000).optional() }).strict(),
   refuse: z.object({ queryId: id, params: rerankParams }).strict(),
   ask: z.object({ requestId: id, question, params: rerankParams.optional() }).strict(),
@@ -41,7 +42,7 @@ export const REQUEST_SCHEMAS = {
   getPassage: z.object({ chunkId: z.number().int().min(0) }).strict(),
   history: z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict(),
   listLlmModels: empty,
-  importModel: z.object({ role: z.enum(['embedder', 'cross-encoder', 'llm']), folder: folderPath, id: id.optional() }).strict(),
+  importModel: z.object({ role: z.enum(MODEL_ROLES), folder: folderPath, id: id.optional() }).strict(),
   downloadModel: z.object({ id }).strict(),
   getEvalReport: z.object({ collection: z.string().min(1).max(200).optional() }).strict(),
 } satisfies { [M in ApiMethod]: z.ZodType<ApiRequest<M>> };

@@ -10,11 +10,12 @@
 // Equal fused scores keep retrieval order, so results are deterministic.
 // Settings a mode ignores are reported as 0 (topN for none/bi/cross, alpha for none/bi/cross).
 import type { EvalPoint, Normalisation, RerankMode } from '../contract/api.js';
+import { RERANK_MODES } from '../contract/vocabulary.js';
 import { EvalError, relevantCount, type Qrels } from './collection.js';
 import type { CachedCandidate, FuseFn, QueryScores, StageCosts } from './cached-scores.js';
 import { meanMetrics, queryMetrics } from './metrics.js';
 
-export const ALL_MODES: readonly RerankMode[] = ['none', 'bi', 'cross', 'mixlm'];
+export const ALL_MODES: readonly RerankMode[] = RERANK_MODES;
 export const DEFAULT_NS: readonly number[] = [5, 10, 20, 30, 50, 100];
 /** 0, 0.1, ..., 1 built from integers so that 0.3 is 0.3, not 0.30000000000000004. */
 export const DEFAULT_ALPHAS: readonly number[] = Array.from({ length: 11 }, (_, i) => i / 10);

@@ -2,6 +2,7 @@
 // per mode (and with --grid the N x alpha grid) from cached scores, write report.json/csv and the chart.
 import { join, resolve } from 'node:path';
 import type { RerankMode } from '../../contract/api.js';
+import { RERANK_MODES } from '../../contract/vocabulary.js';
 import { engineForEval } from '../../engine/eval-engine.js';
 import { DEFAULT_ALPHAS, DEFAULT_NS, loadCollection, runEval } from '../../eval/index.js';
 import { resolveModelDir, modelStatus } from '../../models/index.js';
@@ -9,7 +10,7 @@ import { fuseScores } from '../../rerank/index.js';
 import { EXIT, modelsDirOf, num, parse, printJson, storeDirOf, UsageError } from '../args.js';
 import { openEngine } from '../open-engine.js';
 
-const MODES: RerankMode[] = ['none', 'bi', 'cross', 'mixlm'];
+const MODES: readonly RerankMode[] = RERANK_MODES;
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {

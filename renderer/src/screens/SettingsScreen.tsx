@@ -2,6 +2,7 @@
 // re-fuses the last question's cached scores (refuse) so the order changes live, with no new query.
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import type { AppError, SearchResult, Settings } from '../../../core/contract/api.js';
+import { EXECUTION_PROVIDERS, LANGUAGES, LLM_BACKENDS, NORMALISATIONS, RERANK_MODES, RETRIEVAL_FUSIONS } from '../../../core/contract/vocabulary.js';
 import { appErrorOf } from '../api/api-error.js';
 import { ErrorNote } from '../components/ErrorNote.js';
 import { basename } from '../components/SourcesPanel.js';
@@ -13,12 +14,12 @@ type NumberKey = 'retrieveK' | 'topN' | 'finalK' | 'chunkTokens' | 'chunkOverlap
 type ChoiceKey = 'rerankMode' | 'normalisation' | 'retrievalFusion' | 'executionProvider' | 'llmBackend' | 'language';
 type TextKey = 'embedderModel' | 'crossEncoderModel' | 'ollamaHost' | 'ollamaModel' | 'embeddedModelPath';
 const CHOICES: Record<ChoiceKey, readonly string[]> = {
-  rerankMode: ['none', 'bi', 'cross', 'mixlm'],
-  normalisation: ['minmax', 'sigmoid', 'zscore', 'rrf'],
-  retrievalFusion: ['rrf', 'weighted'],
-  executionProvider: ['auto', 'cpu', 'cuda', 'dml', 'coreml'],
-  llmBackend: ['ollama', 'embedded'],
-  language: ['en', 'ja'],
+  rerankMode: RERANK_MODES,
+  normalisation: NORMALISATIONS,
+  retrievalFusion: RETRIEVAL_FUSIONS,
+  executionProvider: EXECUTION_PROVIDERS,
+  llmBackend: LLM_BACKENDS,
+  language: LANGUAGES,
 };
 
 export function changedFields(saved: Settings, draft: Settings): Partial<Settings> {
