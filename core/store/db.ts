@@ -6,7 +6,6 @@ import Database from 'better-sqlite3';
 
 export type Db = Database.Database;
 
-const SCHEMA_VERSION = 1;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -68,6 +67,24 @@ CREATE TABLE IF NOT EXISTS history (
 );
 `;
 
+/**
+ * Schema changes after version 1, in order: version N's step runs once, in one transaction, on a store at N-1.
+ * Append a step (never edit a released one); SCHEMA_VERSION follows from the list.
+ */
+const MIGRATIONS: { version: number; why: string; up: (db: Db) => void }[] = [];
+
+const SCHEMA_VERSION = MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 1);
+
+function migrate(db: Db, from: number): void {
+  for (const m of MIGRATIONS) {
+    if (m.version <= from) continue;
+    db.transaction(() => {
+      m.up(db);
+      setMeta(db, 'schema_version', String(m.version));
+    })();
+  }
+}
+
 export function openDb(storeDir: string): Db {
   mkdirSync(storeDir, { recursive: true });
   const nativeBinding = process.env.LOCALRAG_SQLITE_BINDING;
@@ -81,7 +98,7 @@ export function openDb(storeDir: string): Db {
   if (version === null) setMeta(db, 'schema_version', String(SCHEMA_VERSION));
   else if (Number(version) > SCHEMA_VERSION) {
     throw new Error(`this store was written by a newer localrag (schema ${version} > ${SCHEMA_VERSION}); update the app`);
-  }
+  } else if (Number(version) < SCHEMA_VERSION) migrate(db, Number(version));
   return db;
 }
 
