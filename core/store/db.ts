@@ -95,10 +95,13 @@ export function openDb(storeDir: string): Db {
   db.pragma('busy_timeout = 5000');
   db.exec(SCHEMA);
   const version = getMeta(db, 'schema_version');
-  if (version === null) setMeta(db, 'schema_version', String(SCHEMA_VERSION));
-  else if (Number(version) > SCHEMA_VERSION) {
-    throw new Error(`this store was written by a newer localrag (schema ${version} > ${SCHEMA_VERSION}); update the app`);
-  } else if (Number(version) < SCHEMA_VERSION) migrate(db, Number(version));
+  // SCHEMA above is version 1; a new store takes the same migration steps as an old one, so both end alike.
+  if (version === null) setMeta(db, 'schema_version', '1');
+  const current = Number(version ?? 1);
+  if (current > SCHEMA_VERSION) {
+    throw new Error(`this store was written by a newer localrag (schema ${current} > ${SCHEMA_VERSION}); update the app`);
+  }
+  if (current < SCHEMA_VERSION) migrate(db, current);
   return db;
 }
 
