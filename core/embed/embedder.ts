@@ -3,6 +3,7 @@ import type { Settings } from '../contract/settings.js';
 import { createOnnxSession, modelFile, runBert, type OnnxSession } from './onnx-session.js';
 import { profileFor, type ModelProfile } from './profiles.js';
 import { loadTokenizer, padBatch, type Encoded, type TextTokenizer } from './tokenizer.js';
+import { modelFingerprint } from '../models/fingerprint.js';
 
 export interface EmbedStats {
   ms: number;
@@ -24,22 +25,25 @@ export class Embedder {
     private readonly onnx: OnnxSession,
     readonly dim: number,
     private readonly batchSize: number,
+    /** Hash of the weights, tokenizer and config actually loaded (core/models/fingerprint.ts). */
+    readonly fingerprint: string,
   ) {}
 
   static async load(opts: EmbedderOptions): Promise<Embedder> {
     const profile = profileFor(opts.id, opts.modelDir, 'embedder');
     const tokenizer = await loadTokenizer(opts.modelDir);
     const onnx = await createOnnxSession(modelFile(opts.modelDir, opts.settings.preferQuantized), opts.settings.executionProvider, opts.log);
-    const probe = new Embedder(profile, tokenizer, onnx, 0, opts.settings.embedBatchSize);
+    const fingerprint = modelFingerprint(opts.modelDir, onnx.modelPath);
+    const probe = new Embedder(profile, tokenizer, onnx, 0, opts.settings.embedBatchSize, fingerprint);
     const [v] = await probe.run([tokenizer.encode('probe', profile.maxLength)]);
-    return new Embedder(profile, tokenizer, onnx, v!.length, opts.settings.embedBatchSize);
+    return new Embedder(profile, tokenizer, onnx, v!.length, opts.settings.embedBatchSize, fingerprint);
   }
 
   get provider(): string { return this.onnx.provider; }
   get fallbackReason(): string | null { return this.onnx.fallbackReason; }
   get modelPath(): string { return this.onnx.modelPath; }
   /** Identifies the vectors this embedder makes: change it and stored vectors must be recomputed. */
-  get key(): string { return `${this.profile.id}:${this.dim}:${this.profile.pooling}:${this.profile.passagePrefix}`; }
+  get key(): string { return `${this.profile.id}:${this.fingerprint}:${this.dim}:${this.profile.pooling}:${this.profile.passagePrefix}`; }
   /** Tokens the passage prefix adds, which count against the chunk budget. */
   get prefixTokens(): number { return this.profile.passagePrefix ? this.tokenizer.count(this.profile.passagePrefix) : 0; }
 

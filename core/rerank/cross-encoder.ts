@@ -4,6 +4,7 @@ import type { Settings } from '../contract/settings.js';
 import { createOnnxSession, modelFile, runBert, type OnnxSession } from '../embed/onnx-session.js';
 import { profileFor, type ModelProfile } from '../embed/profiles.js';
 import { loadTokenizer, padBatch, type Encoded, type TextTokenizer } from '../embed/tokenizer.js';
+import { modelFingerprint } from '../models/fingerprint.js';
 
 export type CrossSettings = Pick<Settings, 'executionProvider' | 'preferQuantized' | 'crossBatchSize' | 'crossMaxLength'>;
 
@@ -51,6 +52,8 @@ export class CrossEncoder {
     readonly maxLength: number,
     readonly batchSize: number,
     readonly batchTokens: number,
+    /** Hash of the weights, tokenizer and config actually loaded (core/models/fingerprint.ts). */
+    readonly fingerprint: string,
   ) {}
 
   static async load(opts: CrossEncoderOptions): Promise<CrossEncoder> {
@@ -59,7 +62,7 @@ export class CrossEncoder {
     const onnx = await createOnnxSession(modelFile(opts.modelDir, opts.settings.preferQuantized), opts.settings.executionProvider, opts.log);
     if (!onnx.outputNames.length) throw new Error(`${onnx.modelPath} has no outputs`);
     const maxLength = Math.min(opts.settings.crossMaxLength, profile.maxLength);
-    return new CrossEncoder(profile, tokenizer, onnx, maxLength, opts.settings.crossBatchSize, opts.batchTokens ?? DEFAULT_BATCH_TOKENS);
+    return new CrossEncoder(profile, tokenizer, onnx, maxLength, opts.settings.crossBatchSize, opts.batchTokens ?? DEFAULT_BATCH_TOKENS, modelFingerprint(opts.modelDir, onnx.modelPath));
   }
 
   get provider(): string { return this.onnx.provider; }

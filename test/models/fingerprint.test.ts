@@ -1,0 +1,34 @@
+import { strict as assert } from 'node:assert';
+import { test } from 'node:test';
+import { mkdirSync, writeFileSync, utimesSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileSha256, modelFingerprint } from '../../core/models/fingerprint.js';
+import { tempDir } from '../support/temp.js';
+
+test('a model fingerprint changes with the weights and not with the folder name', () => {
+  const make = (name: string, weights: string) => {
+    const dir = join(tempDir('fp-'), name);
+    mkdirSync(join(dir, 'onnx'), { recursive: true });
+    writeFileSync(join(dir, 'onnx', 'model.onnx'), weights);
+    writeFileSync(join(dir, 'tokenizer.json'), '{}');
+    writeFileSync(join(dir, 'config.json'), '{}');
+    return dir;
+  };
+  const a = make('e5', 'weights-1');
+  const b = make('other-name', 'weights-1');
+  const c = make('e5', 'weights-2');
+  const fp = (d: string) => modelFingerprint(d, join(d, 'onnx', 'model.onnx'));
+  assert.equal(fp(a), fp(b));
+  assert.notEqual(fp(a), fp(c));
+  assert.match(fp(a), /^[0-9a-f]{16}$/);
+});
+
+test('fileSha256 sees a rewrite of the same size (mtime changes)', () => {
+  const f = join(tempDir('fp-'), 'x.bin');
+  writeFileSync(f, 'aaaa');
+  const first = fileSha256(f);
+  assert.equal(first, '61be55a8e2f6b4e172338bddf184d6dbee29c98853e0a0485ecee7f27b9af0b4');
+  writeFileSync(f, 'bbbb');
+  utimesSync(f, new Date(), new Date(Date.now() + 5000));
+  assert.notEqual(fileSha256(f), first);
+});
