@@ -56,7 +56,7 @@ export class Engine implements EngineApi {
 
   constructor(private readonly opts: EngineOptions) {
     this.log = opts.log ?? (() => {});
-    this.db = openDb(opts.storeDir);
+    this.db = openDb(opts.storeDir, { log: this.log });
     const saved = getMeta(this.db, 'settings');
     this.settings = mergeSettings(DEFAULT_SETTINGS, { ...(saved ? loadSaved(saved) : {}), ...opts.overrides });
     const settings = () => this.settings;
@@ -144,6 +144,11 @@ export class Engine implements EngineApi {
 
   search(req: SearchRequest): Promise<SearchResult> {
     return this.searches.search(req);
+  }
+
+  /** Fingerprints of the models searches use (loads them if needed); the evaluation keys its score cache by them. */
+  modelFingerprints(): Promise<{ embedder: string | null; crossEncoder: string | null }> {
+    return this.searches.fingerprints();
   }
 
   refuse(req: RefuseRequest): Promise<SearchResult> {

@@ -1,11 +1,12 @@
 // localrag: the engine from a terminal. Commands and their --json output are a stable interface for scripts.
 import { EXIT, UsageError } from './args.js';
+import { RETRIEVAL_MODES } from '../contract/vocabulary.js';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> }> = {
   index: { summary: 'index <folder...>          add folders and index them (incremental)', load: () => import('./commands/index.js') },
-  search: { summary: 'search "<question>"        retrieve and rerank; --mode none|bi|cross|mixlm --alpha A --top-n N', load: () => import('./commands/search.js') },
+  search: { summary: `search "<question>"        retrieve and rerank; --mode none|bi|cross|mixlm --alpha A --top-n N --retrieval ${RETRIEVAL_MODES.join('|')}`, load: () => import('./commands/search.js') },
   ask: { summary: 'ask "<question>"           answer with citations; --llm ollama|embedded --model M', load: () => import('./commands/ask.js') },
-  eval: { summary: 'eval <collection-dir>      metrics per mode; --grid for the N x alpha grid', load: () => import('./commands/eval.js') },
+  eval: { summary: `eval <collection-dir>      metrics per mode; --grid for the N x alpha grid; --retrieval ${RETRIEVAL_MODES.join('|')}`, load: () => import('./commands/eval.js') },
   bench: { summary: 'bench index|query|rerank   run a benchmark (same as npm run bench:<name>)', load: () => import('./commands/bench.js') },
   serve: { summary: 'serve [--port P]           the app in a browser, on 127.0.0.1 only', load: () => import('./commands/serve.js') },
   models: { summary: 'models list|download|import|synth   manage the ONNX models', load: () => import('./commands/models.js') },

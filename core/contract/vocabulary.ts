@@ -32,3 +32,7 @@ export type FileState = (typeof FILE_STATES)[number];
 /** The roles a model can play. */
 export const MODEL_ROLES = ['embedder', 'cross-encoder', 'llm'] as const;
 export type ModelRole = (typeof MODEL_ROLES)[number];
+
+/** Where the K candidates come from: dense and BM25 lists fused, BM25 alone, or dense alone. */
+export const RETRIEVAL_MODES = ['hybrid', 'bm25', 'dense'] as const;
+export type RetrievalMode = (typeof RETRIEVAL_MODES)[number];

@@ -33,6 +33,13 @@ export class Searches {
     return Reranker.open({ id: s.crossEncoderModel, modelDir: resolveModelDir(this.modelsDir, s.crossEncoderModel), settings: s, log: this.log });
   }
 
+  /** Fingerprints of the loaded models (core/models/fingerprint.ts); null where a model is missing or failed. */
+  async fingerprints(): Promise<{ embedder: string | null; crossEncoder: string | null }> {
+    const dense = await this.runtime.denseRuntime();
+    const reranker = await this.rerankerNow();
+    return { embedder: dense.ok ? dense.value.embedder.fingerprint : null, crossEncoder: reranker.crossEncoder?.fingerprint ?? null };
+  }
+
   async crossState(): Promise<ComponentState> {
     return (await this.rerankerNow()).crossState;
   }

@@ -3,6 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { rebuildFulltext, registerFulltext } from './fulltext.js';
 
 export type Db = Database.Database;
 
@@ -71,24 +72,38 @@ CREATE TABLE IF NOT EXISTS history (
  * Schema changes after version 1, in order: version N's step runs once, in one transaction, on a store at N-1.
  * Append a step (never edit a released one); SCHEMA_VERSION follows from the list.
  */
-const MIGRATIONS: { version: number; why: string; up: (db: Db) => void }[] = [];
+const MIGRATIONS: { version: number; why: string; up: (db: Db, log: (line: string) => void) => void }[] = [
+  {
+    version: 2,
+    why: 'BM25 over analysed terms (stemming, Japanese and Chinese words, no stopwords): the full-text index is rebuilt once',
+    up: (db, log) => rebuildFulltext(db, (done, total) => {
+      if (total >= 10_000 && (done % 20_000 < 2000 || done === total)) log(`Rebuilding the full-text index: ${done} of ${total} passages`);
+    }),
+  },
+];
 
 const SCHEMA_VERSION = MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 1);
 
-function migrate(db: Db, from: number): void {
+function migrate(db: Db, from: number, log: (line: string) => void): void {
   for (const m of MIGRATIONS) {
     if (m.version <= from) continue;
     db.transaction(() => {
-      m.up(db);
+      m.up(db, log);
       setMeta(db, 'schema_version', String(m.version));
     })();
   }
 }
 
-export function openDb(storeDir: string): Db {
+export interface OpenDbOptions {
+  /** Progress of long migrations (e.g. a full-text rebuild), one line at a time. */
+  log?: (line: string) => void;
+}
+
+export function openDb(storeDir: string, opts: OpenDbOptions = {}): Db {
   mkdirSync(storeDir, { recursive: true });
   const nativeBinding = process.env.LOCALRAG_SQLITE_BINDING;
   const db = new Database(join(storeDir, 'localrag.sqlite'), nativeBinding ? { nativeBinding } : {});
+  registerFulltext(db);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
@@ -101,7 +116,7 @@ export function openDb(storeDir: string): Db {
   if (current > SCHEMA_VERSION) {
     throw new Error(`this store was written by a newer localrag (schema ${current} > ${SCHEMA_VERSION}); update the app`);
   }
-  if (current < SCHEMA_VERSION) migrate(db, current);
+  if (current < SCHEMA_VERSION) migrate(db, current, opts.log ?? (() => {}));
   return db;
 }
 

@@ -6,13 +6,13 @@ import type { Settings } from '../../contract/settings.js';
 import { EXIT, parse, printJson, UsageError } from '../args.js';
 import { openEngine } from '../open-engine.js';
 import { printTimings } from '../timing-table.js';
-import { rerankOptions, rerankParamsFrom } from './search.js';
+import { rerankOptions, rerankParamsFrom, retrievalOptions, retrievalOverrides } from './search.js';
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { ...rerankOptions, llm: { type: 'string' }, model: { type: 'string' }, host: { type: 'string' } });
+  const { values, positionals } = parse(argv, { ...rerankOptions, ...retrievalOptions, llm: { type: 'string' }, model: { type: 'string' }, host: { type: 'string' } });
   const question = positionals.join(' ').trim();
   if (!question) throw new UsageError('ask needs a question: localrag ask "<question>"');
-  const overrides: Partial<Settings> = {};
+  const overrides: Partial<Settings> = retrievalOverrides(values);
   if (values.llm !== undefined) {
     if (values.llm !== 'ollama' && values.llm !== 'embedded') throw new UsageError('--llm is ollama or embedded');
     overrides.llmBackend = values.llm;

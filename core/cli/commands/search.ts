@@ -1,5 +1,7 @@
 // localrag search "<question>": retrieval + reranking with the full per-candidate record and per-stage timings.
 import type { RerankParams } from '../../contract/api.js';
+import type { Settings } from '../../contract/settings.js';
+import { RETRIEVAL_MODES } from '../../contract/vocabulary.js';
 import { EXIT, num, parse, printJson, UsageError } from '../args.js';
 import { openEngine } from '../open-engine.js';
 import { printTimings } from '../timing-table.js';
@@ -13,6 +15,16 @@ export const rerankOptions = {
   norm: { type: 'string' },
 } as const;
 
+/** --retrieval hybrid|bm25|dense: where the candidates come from, for this command only. */
+export const retrievalOptions = { retrieval: { type: 'string' } } as const;
+
+export function retrievalOverrides(values: { retrieval?: unknown }): Partial<Settings> {
+  if (values.retrieval === undefined) return {};
+  const mode = RETRIEVAL_MODES.find((m) => m === values.retrieval);
+  if (!mode) throw new UsageError(`--retrieval must be one of ${RETRIEVAL_MODES.join(', ')}, got "${String(values.retrieval)}"`);
+  return { retrieval: mode };
+}
+
 export function rerankParamsFrom(values: Record<string, unknown>): Partial<RerankParams> {
   const p: Partial<RerankParams> = {};
   if (values.mode !== undefined) p.mode = values.mode as RerankParams['mode'];
@@ -24,10 +36,10 @@ export function rerankParamsFrom(values: Record<string, unknown>): Partial<Reran
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, rerankOptions);
+  const { values, positionals } = parse(argv, { ...rerankOptions, ...retrievalOptions });
   const question = positionals.join(' ').trim();
   if (!question) throw new UsageError('search needs a question: localrag search "<question>"');
-  const engine = await openEngine(values);
+  const engine = await openEngine(values, retrievalOverrides(values));
   try {
     const result = await engine.search({ question, params: rerankParamsFrom(values), retrieveK: num(values.k, 'k') });
     if (values.json) {
