@@ -5,6 +5,8 @@ import type { FileState, LlmBackend, ModelRole, Normalisation, RerankMode } from
 
 export type { Settings } from './settings.js';
 export type { FileState, LlmBackend, ModelRole, Normalisation, RerankMode } from './vocabulary.js';
+import type { RetrievalMode } from './vocabulary.js';
+export type { RetrievalMode } from './vocabulary.js';
 
 /** An error the UI can show: a stable code, one sentence for the user, and what to do next. */
 export interface AppError {
@@ -249,6 +251,18 @@ export interface EvalReport {
   points: EvalPoint[];
   current: { mode: RerankMode; topN: number; alpha: number };
   svg?: string;
+  /** Where the candidates came from. */
+  retrieval?: RetrievalMode;
+  /** The models the scores were made with: the fingerprint of what was loaded, null when not installed. */
+  models?: EvalModel[];
+}
+
+export interface EvalModel {
+  role: ModelRole;
+  id: string;
+  fingerprint: string | null;
+  /** The model's folder; null when it is not installed. */
+  dir: string | null;
 }
 
 // ---------- the API itself ----------

@@ -11,6 +11,8 @@ export interface ModelRef {
   dir?: string | null;
   /** What the model registry says (ModelStatus.provenance), e.g. 'hub', 'imported'. */
   provenance?: string;
+  /** Hash of the weights, tokenizer and config that were loaded (core/models/fingerprint.ts); null when not loaded. */
+  fingerprint?: string | null;
 }
 
 export interface ProvenanceInfo {
@@ -43,11 +45,12 @@ export function describeProvenance(models: readonly ModelRef[]): ProvenanceInfo 
   const synthesised: string[] = [];
   const lines = models.map((m) => {
     if (!m.dir && !m.provenance) return `${m.role} ${m.id}: not installed`;
+    const where = `${m.dir ? ` at ${m.dir}` : ''}${m.fingerprint ? ` (fingerprint ${m.fingerprint})` : ''}`;
     if (isSynthesisedModel(m)) {
       synthesised.push(m.id);
-      return `${m.role} ${m.id}: synthesised (random weights: relevance is meaningless)${m.dir ? ` at ${m.dir}` : ''}`;
+      return `${m.role} ${m.id}: synthesised (random weights: relevance is meaningless)${where}`;
     }
-    return `${m.role} ${m.id}: ${m.provenance ?? 'local folder'}${m.dir ? ` at ${m.dir}` : ''}`;
+    return `${m.role} ${m.id}: ${m.provenance ?? 'local folder'}${where}`;
   });
   return { lines, synthesised };
 }
