@@ -7,11 +7,13 @@ import type {
   AnswerResult, EngineApi, EngineStatus, EventName, FileStatus, HistoryEntry, IndexSummary, LocalRagEvents,
   ModelStatus, Passage, SearchRequest, SearchResult, RefuseRequest, AskRequest, EvalReport, LlmBackend, AppError,
 } from './contract/api.js';
+import type { EvalRequest, EvalRunStarted } from './contract/api.js';
 import { DEFAULT_SETTINGS, mergeSettings, type Settings } from './contract/settings.js';
 import { EngineError, Library } from './engine/library.js';
 import { ModelRuntime } from './engine/runtime.js';
 import { Answers } from './engine/answers.js';
 import { Searches } from './engine/searches.js';
+import { Evaluations } from './engine/evaluations.js';
 import { downloadModel, importModel, modelStatus } from './models/index.js';
 import { getMeta, openDb, setMeta, type Db } from './store/db.js';
 import { counts, getPassages, listFiles } from './store/documents.js';
@@ -52,6 +54,7 @@ export class Engine implements EngineApi {
   readonly library: Library;
   private readonly searches: Searches;
   private readonly answers: Answers;
+  private readonly evaluations: Evaluations;
   private readonly log: (line: string) => void;
 
   constructor(private readonly opts: EngineOptions) {
@@ -64,6 +67,10 @@ export class Engine implements EngineApi {
     this.library = new Library(this.db, this.runtime, settings, (p) => this.emit('onIndexProgress', p), this.log, opts.maxFileBytes);
     this.searches = new Searches(this.db, this.runtime, opts.modelsDir, settings, this.log);
     this.answers = new Answers(this.db, this.searches, settings, (e, p) => this.emit(e, p));
+    this.evaluations = new Evaluations({
+      library: this, storeDir: opts.storeDir, log: this.log, emit: (p) => this.emit('onEvalProgress', p),
+      openEngine: (storeDir, overrides) => createEngine({ storeDir, modelsDir: opts.modelsDir, overrides, log: this.log }),
+    });
   }
 
   async start(): Promise<void> {
@@ -212,7 +219,16 @@ export class Engine implements EngineApi {
     return !req.collection || report.collection === req.collection ? report : null;
   }
 
+  startEval(req: EvalRequest): Promise<EvalRunStarted> {
+    return this.evaluations.start(req);
+  }
+
+  async cancelEval(req: { runId: string }): Promise<{ cancelled: boolean }> {
+    return this.evaluations.cancel(req.runId);
+  }
+
   async close(): Promise<void> {
+    await this.evaluations.close();
     this.answers.cancelAll();
     await this.library.close();
     await this.answers.close();

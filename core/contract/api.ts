@@ -5,8 +5,8 @@ import type { FileState, LlmBackend, ModelRole, Normalisation, RerankMode } from
 
 export type { Settings } from './settings.js';
 export type { FileState, LlmBackend, ModelRole, Normalisation, RerankMode } from './vocabulary.js';
-import type { RetrievalMode } from './vocabulary.js';
-export type { RetrievalMode } from './vocabulary.js';
+import type { EvalPhase, RetrievalMode } from './vocabulary.js';
+export type { EvalPhase, RetrievalMode } from './vocabulary.js';
 
 /** An error the UI can show: a stable code, one sentence for the user, and what to do next. */
 export interface AppError {
@@ -265,6 +265,29 @@ export interface EvalModel {
   dir: string | null;
 }
 
+/** Starts an evaluation from the app. */
+export interface EvalRequest {
+  /** A collection folder (SMART, BEIR or TREC) or a labelled-questions .json file, on the engine's machine. */
+  source: string;
+  /** The whole N x alpha grid (default), or only the current N and alpha. */
+  grid?: boolean;
+}
+
+export interface EvalRunStarted {
+  runId: string;
+  collection: string;
+  queries: number;
+}
+
+/** Progress of an evaluation run; 'done' means getEvalReport now returns its report. */
+export interface EvalProgressEvent {
+  runId: string;
+  phase: EvalPhase;
+  done: number;
+  total: number;
+  error?: AppError;
+}
+
 // ---------- the API itself ----------
 
 export interface SearchRequest {
@@ -303,6 +326,9 @@ export interface LocalRagApi {
   importModel(req: { role: ModelRole; folder: string; id?: string }): Promise<ModelStatus>;
   downloadModel(req: { id: string }): Promise<ModelStatus>;
   getEvalReport(req: { collection?: string }): Promise<EvalReport | null>;
+  /** Starts an evaluation in the background (one at a time); progress comes as onEvalProgress events. */
+  startEval(req: EvalRequest): Promise<EvalRunStarted>;
+  cancelEval(req: { runId: string }): Promise<{ cancelled: boolean }>;
 }
 
 export type ApiMethod = keyof LocalRagApi;
@@ -316,6 +342,7 @@ export interface LocalRagEvents {
   onAnswerDone: AnswerResult;
   onIndexProgress: IndexProgress;
   onDownloadProgress: DownloadProgress;
+  onEvalProgress: EvalProgressEvent;
 }
 
 export type EventName = keyof LocalRagEvents;
@@ -325,10 +352,12 @@ export const API_METHODS = [
   'getStatus', 'getSettings', 'updateSettings', 'addFolder', 'removeFolder', 'reindex', 'listFiles',
   'search', 'refuse', 'ask', 'cancel', 'getPassage', 'history', 'listLlmModels', 'importModel',
   'downloadModel', 'getEvalReport',
+  'startEval', 'cancelEval',
 ] as const satisfies readonly ApiMethod[];
 
 export const EVENT_NAMES = [
   'onAnswerToken', 'onStageTiming', 'onAnswerDone', 'onIndexProgress', 'onDownloadProgress',
+  'onEvalProgress',
 ] as const satisfies readonly EventName[];
 
 /** What a transport must give the renderer: calls and a subscription. */

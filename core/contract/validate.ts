@@ -45,6 +45,8 @@ export const REQUEST_SCHEMAS = {
   importModel: z.object({ role: z.enum(MODEL_ROLES), folder: folderPath, id: id.optional() }).strict(),
   downloadModel: z.object({ id }).strict(),
   getEvalReport: z.object({ collection: z.string().min(1).max(200).optional() }).strict(),
+  startEval: z.object({ source: z.string().trim().min(1, 'the collection path is empty').max(4096), grid: z.boolean().optional() }).strict(),
+  cancelEval: z.object({ runId: id }).strict(),
 } satisfies { [M in ApiMethod]: z.ZodType<ApiRequest<M>> };
 
 /** Thrown (and sent over the wire as its `appError`) when a payload does not match its method's schema. */

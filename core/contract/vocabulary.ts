@@ -36,3 +36,7 @@ export type ModelRole = (typeof MODEL_ROLES)[number];
 /** Where the K candidates come from: dense and BM25 lists fused, BM25 alone, or dense alone. */
 export const RETRIEVAL_MODES = ['hybrid', 'bm25', 'dense'] as const;
 export type RetrievalMode = (typeof RETRIEVAL_MODES)[number];
+
+/** The phases of an evaluation run, as its progress events report them. */
+export const EVAL_PHASES = ['indexing', 'scoring', 'grid', 'done', 'error', 'cancelled'] as const;
+export type EvalPhase = (typeof EVAL_PHASES)[number];

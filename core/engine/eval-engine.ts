@@ -6,7 +6,7 @@ import { basename, join, relative, isAbsolute } from 'node:path';
 import type { IndexProgress, SearchResult } from '../contract/api.js';
 import type { Settings } from '../contract/settings.js';
 import type { Engine } from '../engine.js';
-import type { Collection, EngineDescription, EngineScores, EvalEngine, ModelRef } from '../eval/index.js';
+import { runEval, type Collection, type EngineDescription, type EngineScores, type EvalEngine, type EvalRunReport, type ModelRef, type RunEvalOptions } from '../eval/index.js';
 
 /** File names safe on every platform; the doc id is recovered from the name. */
 const fileFor = (id: string) => `${encodeURIComponent(id)}.txt`;
@@ -69,4 +69,27 @@ export function engineForEval(engine: Engine, corpusDir: string): EvalEngine {
       };
     },
   };
+}
+
+export interface EvaluateOptions extends Omit<RunEvalOptions, 'collection' | 'engine'> {
+  /** The app's engine: its settings are the ones evaluated, and its library answers labelled questions. */
+  library: Engine;
+  /** The app's store folder: a collection gets its own store below it (eval-index/<name>), never the library's. */
+  storeDir: string;
+  /** Opens an engine on another store with these settings for its lifetime (the collection's own index). */
+  openEngine: (storeDir: string, settings: Partial<Settings>) => Promise<Engine>;
+}
+
+/** The one way the CLI and the app evaluate: a collection in its own store (one chunk per 512 tokens), labelled
+ * questions against the library. */
+export async function evaluateCollection(collection: Collection, opts: EvaluateOptions): Promise<EvalRunReport> {
+  const { library, storeDir, openEngine, ...run } = opts;
+  const own = join(storeDir, 'eval-index', collection.name.replace(/[^\w.-]+/g, '_'));
+  if (collection.docs.length === 0) return runEval({ ...run, collection, engine: engineForEval(library, join(own, 'corpus')) });
+  const engine = await openEngine(own, { ...(await library.getSettings()), chunkTokens: 512, chunkOverlap: 0 });
+  try {
+    return await runEval({ ...run, collection, engine: engineForEval(engine, join(own, 'corpus')) });
+  } finally {
+    await engine.close();
+  }
 }

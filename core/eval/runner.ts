@@ -2,7 +2,7 @@
 // cache and writes report.json, report.csv and chart.svg. Written against EvalEngine so any engine can plug in.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { IndexProgress, Normalisation, RerankMode, RetrievalMode } from '../contract/api.js';
+import type { EvalPhase, IndexProgress, Normalisation, RerankMode, RetrievalMode } from '../contract/api.js';
 import { DEFAULT_SETTINGS } from '../contract/settings.js';
 import type { CachedCandidate, QueryScores, StageCosts } from './cached-scores.js';
 import { svgToPng } from './chart-png.js';
@@ -45,7 +45,7 @@ export interface EvalEngine {
 }
 
 export interface EvalProgress {
-  phase: 'indexing' | 'scoring' | 'grid' | 'done';
+  phase: Exclude<EvalPhase, 'error' | 'cancelled'>;
   done: number;
   total: number;
   queryId?: string;
@@ -118,7 +118,7 @@ export async function runEval(opts: RunEvalOptions): Promise<EvalRunReport> {
   for (const q of todo) {
     if (opts.signal?.aborted) {
       throw new EvalError('eval-cancelled', `Evaluation stopped after ${done} of ${judged.length} queries.`,
-        'Run it again to continue: scored queries are kept.');
+        'Run it again to continue: scored queries are kept.', { done, total: judged.length });
     }
     await cache.append(checkScores(q.id, await engine.scoreQuery(q.text, { k, maxN: cache.maxN, depth })));
     progress({ phase: 'scoring', done: ++done, total: judged.length, queryId: q.id });

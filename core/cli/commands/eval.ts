@@ -1,11 +1,12 @@
 // localrag eval <collection-dir>: index the collection into its own store, score every query once, compute metrics
 // per mode (and with --grid the N x alpha grid) from cached scores, write report.json/csv and the chart.
 // A labelled-questions .json file is evaluated against the library already indexed in the app's store.
+// The app's Evaluate screen runs the same evaluateCollection.
 import { join, resolve } from 'node:path';
 import type { RerankMode } from '../../contract/api.js';
 import { RERANK_MODES } from '../../contract/vocabulary.js';
-import { engineForEval } from '../../engine/eval-engine.js';
-import { DEFAULT_ALPHAS, DEFAULT_NS, loadCollection, runEval } from '../../eval/index.js';
+import { evaluateCollection } from '../../engine/eval-engine.js';
+import { DEFAULT_ALPHAS, DEFAULT_NS, loadCollection } from '../../eval/index.js';
 import { EXIT, num, parse, printJson, storeDirOf, UsageError } from '../args.js';
 import { openEngine } from '../open-engine.js';
 import { retrievalOptions, retrievalOverrides } from './search.js';
@@ -34,24 +35,14 @@ export async function run(argv: string[]): Promise<number> {
   if (limit !== undefined) collection.queries = collection.queries.slice(0, limit);
   const appStore = storeDirOf(values);
   const outDir = typeof values.out === 'string' ? resolve(values.out) : join(appStore, 'eval');
-  const slug = collection.name.replace(/[^\w.-]+/g, '_');
-  // A collection gets its own store with the app's settings (models, K, fusion), one chunk per 512 tokens;
-  // labelled questions (no documents) are asked of the app's own library.
-  const own = collection.docs.length > 0;
-  let engine;
-  if (own) {
-    const app = await openEngine(values);
-    const appSettings = await app.getSettings();
-    await app.close();
-    engine = await openEngine({ ...values, store: join(appStore, 'eval-index', slug) }, { ...appSettings, chunkTokens: 512, chunkOverlap: 0, ...overrides });
-  } else {
-    engine = await openEngine(values, overrides);
-  }
+  // The app's settings (with this command's flags) are evaluated: a collection in its own store, labelled
+  // questions against the app's library.
+  const library = await openEngine(values, overrides);
   try {
-    const s = await engine.getSettings();
-    const report = await runEval({
-      collection, engine: engineForEval(engine, join(appStore, 'eval-index', slug, 'corpus')), modes,
-      ns: ns ?? (values.grid ? DEFAULT_NS : [s.topN]), alphas: list(values.alphas, 'alphas') ?? (values.grid ? DEFAULT_ALPHAS : [s.alpha]),
+    const s = await library.getSettings();
+    const report = await evaluateCollection(collection, {
+      library, storeDir: appStore, openEngine: (store, settings) => openEngine({ ...values, store }, settings),
+      modes, ns: ns ?? (values.grid ? DEFAULT_NS : [s.topN]), alphas: list(values.alphas, 'alphas') ?? (values.grid ? DEFAULT_ALPHAS : [s.alpha]),
       normalisation: s.normalisation, k: num(values.k, 'k') ?? s.retrieveK,
       outDir, current: { mode: s.rerankMode, topN: s.topN, alpha: s.alpha }, png: Boolean(values.png),
       onProgress: (p) => { if (process.stderr.isTTY && !values.quiet) process.stderr.write(`\r\x1b[2K${p.phase} ${p.done}/${p.total}`); },
@@ -73,6 +64,6 @@ export async function run(argv: string[]): Promise<number> {
     console.log(`report: ${join(outDir, 'report.json')}, chart: ${join(outDir, 'chart.svg')}`);
     return EXIT.ok;
   } finally {
-    await engine.close();
+    await library.close();
   }
 }

@@ -129,6 +129,20 @@ export const en = {
   applied: 'Applied: {mode}, N={topN}, alpha={alpha}.',
   mode: 'Mode',
   paretoPoints: 'Measured settings (★ on the Pareto frontier)',
+  // evaluate: runs from the app
+  evalStartHeading: 'Start a new run',
+  evalSource: 'Collection folder or labelled-questions file',
+  evalSourceHint: 'A SMART, BEIR or TREC collection folder, or a .json file of your own labelled questions, on this computer.',
+  evalGrid: 'Whole N × α grid (slower; otherwise only the current N and α)',
+  evalStart: 'Start evaluation',
+  evalCancel: 'Cancel',
+  evalProgressLabel: 'Evaluation progress',
+  evalIndexing: 'Indexing the collection: {done} of {total} passages',
+  evalScoring: 'Scoring questions: {done} of {total}',
+  evalGridPhase: 'Computing metrics for every setting…',
+  evalDone: 'Done: {collection}.',
+  evalCancelled: 'Cancelled. The questions already scored are kept for the next run.',
+  evalRetrieval: 'Retrieval: {retrieval}',
 } as const;
 
 export type StringKey = keyof typeof en;
@@ -255,6 +269,19 @@ export const ja: Record<StringKey, string> = {
   applied: '適用しました: {mode}, N={topN}, alpha={alpha}',
   mode: '方式',
   paretoPoints: '計測した設定（★ はパレート最適）',
+  evalStartHeading: '新しく実行',
+  evalSource: '評価用コレクションのフォルダ、またはラベル付き質問のファイル',
+  evalSourceHint: 'このコンピュータ上の SMART・BEIR・TREC 形式のフォルダ、または自分でラベル付けした質問の .json ファイル。',
+  evalGrid: 'N × α の全組み合わせ（時間がかかります。外すと現在の N と α のみ）',
+  evalStart: '評価を開始',
+  evalCancel: '中止',
+  evalProgressLabel: '評価の進み具合',
+  evalIndexing: 'コレクションを索引に登録中: {total} 件中 {done} 件',
+  evalScoring: '質問を採点中: {total} 件中 {done} 件',
+  evalGridPhase: 'すべての設定の指標を計算中…',
+  evalDone: '完了: {collection}',
+  evalCancelled: '中止しました。採点済みの質問は次回に引き継がれます。',
+  evalRetrieval: '検索方式: {retrieval}',
 };
 
 export type Language = 'en' | 'ja';
