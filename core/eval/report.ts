@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { EvalPoint, EvalReport, Normalisation, RetrievalMode } from '../contract/api.js';
 import { LATENCY_BASIS, settingKey, type GridResult, type Setting } from './grid.js';
 import { MAP_DEPTH } from './metrics.js';
-import { SYNTHESISED_WARNING, type ModelRef, type ProvenanceInfo } from './provenance.js';
+import { synthesisedWarning, type ModelRef, type ProvenanceInfo } from './provenance.js';
 
 /** The contract's EvalReport plus what a reader needs to trust it. */
 export interface EvalRunReport extends EvalReport {
@@ -47,7 +47,7 @@ export interface BuildReportInput {
 
 export function buildReport(input: BuildReportInput): EvalRunReport {
   const notes = [
-    ...(input.provenance.synthesised.length ? [`${SYNTHESISED_WARNING} (${input.provenance.synthesised.join(', ')})`] : []),
+    ...[synthesisedWarning(input.provenance, input.retrieval)].filter((w): w is string => w !== null),
     ...input.grid.skipped.map((s) => `Mode ${s.mode} was not evaluated: ${s.reason}.`),
   ];
   return {
