@@ -7,7 +7,7 @@ import type {
   AnswerResult, EngineApi, EngineStatus, EventName, FileStatus, HistoryEntry, IndexSummary, LocalRagEvents,
   ModelStatus, Passage, SearchRequest, SearchResult, RefuseRequest, AskRequest, EvalReport, LlmBackend, AppError,
 } from './contract/api.js';
-import type { EvalRequest, EvalRunStarted } from './contract/api.js';
+import type { Candidate, EvalRequest, EvalRunStarted } from './contract/api.js';
 import { DEFAULT_SETTINGS, mergeSettings, type Settings } from './contract/settings.js';
 import { EngineError, Library } from './engine/library.js';
 import { ModelRuntime } from './engine/runtime.js';
@@ -151,6 +151,11 @@ export class Engine implements EngineApi {
 
   search(req: SearchRequest): Promise<SearchResult> {
     return this.searches.search(req);
+  }
+
+  /** Retrieval alone, in retrieval order (no reranking, nothing cached): the evaluation's deep tail. */
+  async retrieveCandidates(question: string, retrieveK: number): Promise<Candidate[]> {
+    return (await this.searches.retrieve(question, retrieveK)).candidates;
   }
 
   /** Fingerprints of the models searches use (loads them if needed); the evaluation keys its score cache by them. */

@@ -3,7 +3,7 @@
 // reranker's scoring). Candidates stay chunks, as live search ranks them; the grid collapses documents afterwards.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, isAbsolute } from 'node:path';
-import type { IndexProgress, SearchResult } from '../contract/api.js';
+import type { IndexProgress } from '../contract/api.js';
 import type { Settings } from '../contract/settings.js';
 import type { Engine } from '../engine.js';
 import { runEval, type Collection, type EngineDescription, type EngineScores, type EvalEngine, type EvalRunReport, type ModelRef, type RunEvalOptions } from '../eval/index.js';
@@ -28,7 +28,7 @@ export function engineForEval(engine: Engine, corpusDir: string): EvalEngine {
     return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
   };
   const docIdOf = (c: { path: string; chunkId: number }) => (inCorpus(c.path) ? idOf(c.path) : String(c.chunkId));
-  const byRetrieval = (r: SearchResult) => [...r.candidates].sort((a, b) => a.retrievalRank - b.retrievalRank);
+  const byRetrieval = <T extends { retrievalRank: number }>(cs: readonly T[]) => [...cs].sort((a, b) => a.retrievalRank - b.retrievalRank);
 
   return {
     async indexCollection(c: Collection, onProgress: (p: IndexProgress) => void): Promise<void> {
@@ -54,10 +54,10 @@ export function engineForEval(engine: Engine, corpusDir: string): EvalEngine {
       // mixlm with N = maxN cross-scores exactly the targets of every smaller N (the ranking rule's bi top N).
       const r = await engine.search({ question, retrieveK: opts.k, params: { mode: opts.maxN > 0 ? 'mixlm' : 'bi', topN: Math.max(1, opts.maxN) } });
       const ms = (stage: string) => r.timings.filter((t) => t.stage === stage).reduce((s, t) => s + t.ms, 0);
-      const candidates = byRetrieval(r).map((c) => ({ chunkId: c.chunkId, docId: docIdOf(c), retrievalRank: c.retrievalRank, bi: c.biScore, cross: c.crossScore }));
+      const candidates = byRetrieval(r.candidates).map((c) => ({ chunkId: c.chunkId, docId: docIdOf(c), retrievalRank: c.retrievalRank, bi: c.biScore, cross: c.crossScore }));
       let tail: string[] | undefined;
       if (opts.depth > opts.k) {
-        const deep = await engine.search({ question, retrieveK: opts.depth, params: { mode: 'none' } });
+        const deep = await engine.retrieveCandidates(question, opts.depth);
         tail = [...new Set(byRetrieval(deep).map(docIdOf))];
       }
       return {

@@ -5,7 +5,7 @@ import type { ComponentState, RefuseRequest, RerankParams, SearchRequest, Search
 import { mergeSettings, type Settings } from '../contract/settings.js';
 import { Reranker } from '../rerank/index.js';
 import { resolveModelDir, modelStatus, missingModelError } from '../models/index.js';
-import { retrieve } from '../retrieve/retrieve.js';
+import { retrieve, type Retrieval } from '../retrieve/retrieve.js';
 import type { Db } from '../store/db.js';
 import type { ModelRuntime } from './runtime.js';
 
@@ -54,17 +54,22 @@ export class Searches {
     return { mode: s.rerankMode, alpha: s.alpha, topN: s.topN, finalK: s.finalK, normalisation: s.normalisation };
   }
 
-  async search(req: SearchRequest): Promise<SearchResult> {
+  /** Retrieval alone (no reranking, nothing cached), with the settings' retrieval mode and fusion. */
+  async retrieve(question: string, retrieveK?: number): Promise<Retrieval> {
     const s = this.getSettings();
-    const params = this.params(req.params);
-    const retrieveK = req.retrieveK !== undefined ? mergeSettings(s, { retrieveK: req.retrieveK }).retrieveK : s.retrieveK;
+    const k = retrieveK !== undefined ? mergeSettings(s, { retrieveK }).retrieveK : s.retrieveK;
     const dense = await this.runtime.denseRuntime();
-    const retrieval = await retrieve(req.question, { ...s, retrieveK }, {
+    return retrieve(question, { ...s, retrieveK: k }, {
       db: this.db,
       embedder: dense.ok ? dense.value.embedder : null,
       vectors: dense.ok ? dense.value.vectors : null,
       denseUnavailable: dense.ok ? undefined : dense.error,
     });
+  }
+
+  async search(req: SearchRequest): Promise<SearchResult> {
+    const params = this.params(req.params);
+    const retrieval = await this.retrieve(req.question, req.retrieveK);
     const reranker = await this.rerankerNow();
     const result = await reranker.rerank({ queryId: randomUUID(), question: req.question, retrieval, params });
     return { ...result, timings: joinTimings(retrieval.timings, result.timings) };
