@@ -26,6 +26,9 @@ export const REEMBED_KEY = 'reembedding_from';
 /** The model id part of an embedder key (`id:fingerprint:dim:pooling:prefix`). */
 const modelOfKey = (key: string) => key.split(':')[0] ?? key;
 
+/** A present embedder whose vectors cannot be used is 'unavailable'; anything else means the model is missing. */
+export const denseStatusOf = (e: AppError): 'model-missing' | 'unavailable' => (e.code === 'vectors-from-other-embedder' ? 'unavailable' : 'model-missing');
+
 export class ModelRuntime {
   private embedder: Promise<Loaded<Embedder>> | null = null;
   private vectors: { key: string; index: VectorIndex; repair: RepairReport } | null = null;
@@ -138,7 +141,7 @@ export class ModelRuntime {
 
   async denseState(): Promise<ComponentState> {
     const r = await this.denseRuntime();
-    return r.ok ? { status: 'ok' } : { status: r.error.code === 'vectors-from-other-embedder' ? 'unavailable' : 'model-missing', error: r.error };
+    return r.ok ? { status: 'ok' } : { status: denseStatusOf(r.error), error: r.error };
   }
 
   /** Whether the stored vectors belong to the embedder in use (status --json `vectorState`). */

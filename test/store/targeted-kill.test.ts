@@ -27,7 +27,7 @@ test('kill -9 while re-embedding the document with the highest chunk ids: FAISS 
   const storeDir = join(root, 'store');
   mkdirSync(folder);
   for (let i = 0; i < 8; i++) writeFileSync(join(folder, `a${i}.md`), `# A ${i}\n\n${paragraphs(`a${i}`, 6)}\n`);
-  const engine = await tinyEngine(storeDir, {}, { embedBatchSize: 2, chunkTokens: 32, chunkOverlap: 4 });
+  const engine = await tinyEngine(storeDir, {}, { embedBatchSize: 2, chunkTokens: 80, chunkOverlap: 4 });
   await engine.library.index([engine.library.add(folder)]);
   // The last document indexed holds the highest chunk ids.
   writeFileSync(join(folder, 'z-last.md'), `# Z\n\n${paragraphs('z', 400)}\n`);
