@@ -73,6 +73,9 @@ export class Library {
         signal,
         maxFileBytes: this.maxFileBytes,
       });
+      // A collection that grew past the approximate index's bound is moved to it in the background; the run
+      // (and the writer lock) ends when that is saved, so the switch never stays half done.
+      if (dense.ok) await dense.value.vectors.settled();
       this.runtime.finishReembedding();
       this.lastSummary = summary;
       return summary;

@@ -26,7 +26,7 @@ export class HnswBackend implements VectorBackend {
   /** The key order of the saved manifest, for dropPositions right after load. */
   private loaded: number[] = [];
 
-  constructor(readonly dim: number, _expected = 0, private readonly expansionSearch = EXPANSION_SEARCH) {
+  constructor(readonly dim: number, expansionSearch = EXPANSION_SEARCH) {
     this.index = newIndex(dim, expansionSearch);
   }
 

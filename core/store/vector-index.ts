@@ -18,6 +18,8 @@ const MANIFEST_FORMAT = 2;
 export const HNSW_FROM = 200_000;
 /** Back to exact search only well below the threshold, so a collection near it does not flip back and forth. */
 const FLAT_BELOW_FRACTION = 0.5;
+/** Vectors added per slice of a background rebuild: each slice blocks the event loop for a fraction of a second. */
+const REBUILD_SLICE = 512;
 
 export const vectorToBlob = (v: Float32Array): Buffer => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
 export const blobToVector = (b: Buffer): Float32Array => new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
@@ -168,6 +170,8 @@ export class VectorIndex {
   private digestOf = new Map<number, number>();
   private syncedGeneration = -1;
   private dirty = false;
+  private closed = false;
+  private building: Promise<void> | null = null;
 
   private constructor(
     private readonly db: Db,
@@ -186,10 +190,10 @@ export class VectorIndex {
     const hnswFrom = opts.hnswFrom ?? HNSW_FROM;
     const saved = loadSaved(dir, dim);
     const { generation, stored } = snapshot(db);
-    const kind = chooseKind(stored.size, saved?.backend.kind ?? 'flat', hnswFrom);
-    const rebuilt = !saved || saved.backend.kind !== kind;
-    const backend = !rebuilt ? saved.backend : newBackend(kind, dim, stored.size);
-    if (rebuilt) saved?.backend.close();
+    // A saved index of either kind is kept (a writer moves it to the other kind in the background, see save);
+    // without one, the kind that fits the collection is built now.
+    const rebuilt = !saved;
+    const backend = saved ? saved.backend : newBackend(chooseKind(stored.size, 'flat', hnswFrom), dim);
     const vi = new VectorIndex(db, dir, dim, backend, hnswFrom);
     const entries = rebuilt ? [] : saved.entries;
     const c = compareWithStored(entries, stored);
@@ -221,7 +225,7 @@ export class VectorIndex {
    * what a CLI `index` added): cheap when nothing changed (one meta read), a digest comparison otherwise.
    */
   refresh(): RepairReport | null {
-    if (vectorsGeneration(this.db) === this.syncedGeneration) return null;
+    if (this.closed || vectorsGeneration(this.db) === this.syncedGeneration) return null;
     const { generation, stored } = snapshot(this.db);
     const gone: number[] = [];
     let stale = 0;
@@ -276,6 +280,7 @@ export class VectorIndex {
    * matches the stored vectors of one generation. A process that finds a newer save by another leaves it alone.
    */
   save(): void {
+    if (this.closed) return;
     this.refresh();
     this.maybeChangeKind();
     const manifestPath = join(this.dir, MANIFEST_FILE);
@@ -303,17 +308,42 @@ export class VectorIndex {
     this.dirty = false;
   }
 
-  /** Past the threshold the collection moves to the HNSW graph (and back to exact search well below it). */
+  /**
+   * Past the threshold the collection moves to the HNSW graph (and back to exact search well below it). The new
+   * structure is built in the background, in slices between which searches run on the current one; when it is
+   * complete it catches up with whatever changed meanwhile, replaces the current one and is saved.
+   */
   private maybeChangeKind(): void {
     const kind = chooseKind(this.digestOf.size, this.backend.kind, this.hnswFrom);
-    if (kind === this.backend.kind) return;
-    const next = newBackend(kind, this.dim, this.digestOf.size);
+    if (kind === this.backend.kind || this.building) return;
+    this.building = this.rebuildAs(kind).finally(() => { this.building = null; });
+  }
+
+  private async rebuildAs(kind: VectorIndexKind): Promise<void> {
+    const next = newBackend(kind, this.dim);
+    const digests = new Map<number, number>();
     const ids = [...this.digestOf.keys()];
-    const stored = new Map(this.digestOf);
+    for (let i = 0; i < ids.length; i += REBUILD_SLICE) {
+      await new Promise((r) => setImmediate(r));
+      if (this.closed) { next.close(); return; }
+      const batch = ids.slice(i, i + REBUILD_SLICE);
+      const vectors = readVectors(this.db, batch);
+      const present = batch.filter((id) => vectors.has(id));
+      next.add(present, present.map((id) => vectors.get(id)!));
+      for (const id of present) digests.set(id, vectorDigest(id, vectors.get(id)!));
+    }
+    if (this.closed) { next.close(); return; }
     this.backend.close();
     this.backend = next;
-    this.digestOf.clear();
-    this.addFromStore(ids, stored);
+    this.digestOf = digests;
+    this.syncedGeneration = -1; // compare everything with SQLite once: vectors may have changed during the build
+    this.dirty = true;
+    this.save();
+  }
+
+  /** Resolves when no background rebuild is running (index runs wait for it, so a switch of kind completes). */
+  async settled(): Promise<void> {
+    while (this.building) await this.building;
   }
 
   /** Drops every saved index file (the stored vectors were cleared for re-embedding). */
@@ -323,7 +353,10 @@ export class VectorIndex {
 
   chunkIds(): number[] { return this.backend.chunkIds(); }
 
-  close(): void { this.backend.close(); }
+  close(): void {
+    this.closed = true;
+    this.backend.close();
+  }
 }
 
 function chooseKind(count: number, current: VectorIndexKind, hnswFrom: number): VectorIndexKind {
@@ -332,6 +365,6 @@ function chooseKind(count: number, current: VectorIndexKind, hnswFrom: number): 
   return 'flat';
 }
 
-function newBackend(kind: VectorIndexKind, dim: number, expected: number): VectorBackend {
-  return kind === 'flat' ? new FlatBackend(dim) : new HnswBackend(dim, expected);
+function newBackend(kind: VectorIndexKind, dim: number): VectorBackend {
+  return kind === 'flat' ? new FlatBackend(dim) : new HnswBackend(dim);
 }
