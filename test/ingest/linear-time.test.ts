@@ -19,3 +19,13 @@ describe('chunking hostile text is linear', () => {
     });
   }
 });
+
+describe('parsing hostile Markdown and HTML is linear', () => {
+  const cases: [HostileText, 'markdown' | 'html'][] = [['starA', 'markdown'], ['nestedMarkdown', 'markdown'], ['spaces', 'markdown'], ['nestedHtml', 'html'], ['unmatchedHtml', 'html']];
+  for (const [name, as] of cases) {
+    it(`parses and chunks 1 MB of ${name} as ${as} within the deadline`, () => {
+      const run = runInChild<{ sections: number; chunks: number }>('test/ingest/hostile/texts.ts', 'parseHostile', [name, MB, as], DEADLINE_MS);
+      assert.ok(run.result.sections >= 1 && run.result.chunks > 0, JSON.stringify(run.result));
+    });
+  }
+});
