@@ -1,7 +1,8 @@
 // Reads a whole file once, refusing early (by size, type) and detecting files that change underneath us.
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { fsReason, tooLargeReason } from '../fs-reasons.js';
+import { openRegularFile } from '../regular-file.js';
 import { fail, type ParseFailure } from './types.js';
 
 export const DEFAULT_MAX_FILE_BYTES = 50 * 1024 * 1024;
@@ -18,6 +19,7 @@ function fsFail(err: unknown): ParseFailure {
   return fail(r.code, r.reason);
 }
 
+const NOT_REGULAR = 'not a regular file (pipe, socket or device): not indexed';
 const CHANGED = 'file changed while it was being read: it will be picked up again on the next scan';
 
 function sameVersion(a: Stats, b: Stats): boolean {
@@ -33,15 +35,16 @@ export async function readFileStable(path: string, maxBytes = DEFAULT_MAX_FILE_B
   }
   if (before.isDirectory()) return fail('not-a-file', 'is a folder, not a file');
   // Pipes and devices would block or never end: never open them.
-  if (!before.isFile()) return fail('not-a-file', 'not a regular file (pipe, socket or device): not indexed');
+  if (!before.isFile()) return fail('not-a-file', NOT_REGULAR);
   if (before.size === 0) return fail('empty', 'empty file');
   if (before.size > maxBytes) return fail('too-large', tooLargeReason(before.size, maxBytes));
 
   let bytes: Buffer;
   try {
-    const handle = await open(path, 'r');
+    const file = await openRegularFile(path);
+    if (!file) return fail('not-a-file', NOT_REGULAR);
+    const { handle, stats: opened } = file;
     try {
-      const opened = await handle.stat();
       if (!sameVersion(before, opened)) return fail('changed-during-read', CHANGED);
       // One spare byte tells us whether the file grew after we measured it.
       const buf = Buffer.allocUnsafe(before.size + 1);
@@ -74,7 +77,9 @@ export async function readFileStable(path: string, maxBytes = DEFAULT_MAX_FILE_B
 /** The first `n` bytes (fewer for a short file), or null when they cannot be read (the full read will say why). */
 export async function readHead(path: string, n: number): Promise<Buffer | null> {
   try {
-    const handle = await open(path, 'r');
+    const file = await openRegularFile(path);
+    if (!file) return null;
+    const { handle } = file;
     try {
       const buf = Buffer.alloc(n);
       const { bytesRead } = await handle.read(buf, 0, n, 0);
