@@ -71,7 +71,13 @@ CREATE TABLE IF NOT EXISTS history (
  * Schema changes after version 1, in order: version N's step runs once, in one transaction, on a store at N-1.
  * Append a step (never edit a released one); SCHEMA_VERSION follows from the list.
  */
-const MIGRATIONS: { version: number; why: string; up: (db: Db) => void }[] = [];
+const MIGRATIONS: { version: number; why: string; up: (db: Db) => void }[] = [
+  {
+    version: 2,
+    why: 'files carry their problem and note as AppError JSON, so the UI can word them in the user\'s language',
+    up: (db) => db.exec('ALTER TABLE documents ADD COLUMN problem TEXT; ALTER TABLE documents ADD COLUMN note TEXT;'),
+  },
+];
 
 const SCHEMA_VERSION = MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 1);
 
