@@ -44,6 +44,10 @@ export interface FileStatus {
   chunks: number;
   bytes: number;
   indexedAt?: string;
+  /** The reason as an AppError (stable code, params), for the UI to word in the user's language. */
+  problem?: AppError;
+  /** A note on an indexed file: decoded from another encoding (with losses), only the first pages of a PDF... */
+  note?: AppError;
 }
 
 export interface IndexProgress {
