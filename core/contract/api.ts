@@ -90,6 +90,10 @@ export interface ModelStatus {
   provenance?: string;
   quantized?: boolean;
   howToGet?: string;
+  /** The hub commit the files were downloaded at. */
+  revision?: string;
+  /** The files as verified at download (sha256 of each; source = repo/path it came from). */
+  files?: { path: string; size: number; sha256: string; source?: string }[];
 }
 
 export interface DownloadProgress {
@@ -99,6 +103,10 @@ export interface DownloadProgress {
   total: number | null;
   done: boolean;
   error?: AppError;
+  /** The whole download: bytes so far (resumed = found on disk from an earlier attempt), speed and time left. */
+  overall?: { loaded: number; total: number; resumed: number; bytesPerSecond: number | null; etaSeconds: number | null };
+  /** Something to tell the user that is not an error (a renamed repo, no int8 file for this CPU). */
+  note?: string;
 }
 
 // ---------- retrieval and reranking ----------
