@@ -12,6 +12,7 @@ import { EngineError, Library } from './engine/library.js';
 import { ModelRuntime } from './engine/runtime.js';
 import { Answers } from './engine/answers.js';
 import { Searches } from './engine/searches.js';
+import { executionReport } from './embed/execution-report.js';
 import { downloadModel, importModel, modelStatus } from './models/index.js';
 import { getMeta, openDb, setMeta, type Db } from './store/db.js';
 import { counts, getPassages, listFiles } from './store/documents.js';
@@ -86,7 +87,18 @@ export class Engine implements EngineApi {
       documents: n.documents, chunks: n.chunks, vectors: n.vectors, models: this.models(),
       dense: await this.runtime.denseState(), cross: await this.searches.crossState(),
       llm: await this.answers.llmState(), indexing: this.library.progress,
+      execution: await this.execution(),
     };
+  }
+
+  private async execution(): Promise<NonNullable<EngineStatus['execution']>> {
+    const out: NonNullable<EngineStatus['execution']> = {};
+    const requested = this.settings.executionProvider;
+    const dense = await this.runtime.denseRuntime();
+    if (dense.ok) out.embedder = executionReport(this.settings.embedderModel, dense.value.embedder.session, requested);
+    const cross = await this.searches.crossEncoder();
+    if (cross) out.crossEncoder = executionReport(this.settings.crossEncoderModel, cross.session, requested, cross.batchTokens);
+    return out;
   }
 
   private models(): ModelStatus[] {

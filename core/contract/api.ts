@@ -233,6 +233,25 @@ export interface EngineStatus {
   cross: ComponentState;
   llm: ComponentState & { backend: LlmBackend; model: string | null; installed?: string[] };
   indexing: IndexProgress | null;
+  /** Where each loaded model really runs, measured once per session (absent for a model that is not loaded). */
+  execution?: { embedder?: ExecutionReport; crossEncoder?: ExecutionReport };
+}
+
+/** What was asked of the execution providers for one model and what it got. */
+export interface ExecutionReport {
+  model: string;
+  /** The ONNX file in use (fp32 on GPU providers, int8 on the CPU when preferred). */
+  file: string;
+  requested: string;
+  provider: string;
+  /** Why a tried GPU provider is not running the model (failed to start, failed its first run, slower than the CPU). */
+  fallbackReason: string | null;
+  /** Milliseconds of the warm probe run per provider that completed it. */
+  probeMs?: Record<string, number>;
+  /** Share of graph nodes each provider ran during the probe, e.g. { webgpu: 0.9, cpu: 0.1 }. */
+  placement?: Record<string, number> | null;
+  /** Padded tokens per cross-encoder batch on this provider. */
+  batchTokens?: number;
 }
 
 // ---------- evaluation ----------

@@ -2,6 +2,7 @@
 // or when a setting that shapes them changes. A missing model is a state with a message, never a crash.
 import type { AppError, ComponentState } from '../contract/api.js';
 import type { Settings } from '../contract/settings.js';
+import { AppErrorException } from '../contract/app-error.js';
 import { Embedder } from '../embed/embedder.js';
 import { modelStatus, resolveModelDir, missingModelError } from '../models/index.js';
 import type { Db } from '../store/db.js';
@@ -56,6 +57,7 @@ export class ModelRuntime {
       }
       return { ok: true, value: { embedder, vectors: index, repair } };
     } catch (err) {
+      if (err instanceof AppErrorException) return { ok: false, error: err.appError }; // says what to do already
       return { ok: false, error: { code: 'embedder-failed', message: `The embedder ${s.embedderModel} could not start: ${(err as Error).message}`, action: 'Re-download or re-import the model in Library > Models.' } };
     }
   }

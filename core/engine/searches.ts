@@ -37,6 +37,11 @@ export class Searches {
     return (await this.rerankerNow()).crossState;
   }
 
+  /** The loaded cross-encoder, if any (for where it runs). */
+  async crossEncoder(): Promise<Reranker['crossEncoder']> {
+    return (await this.rerankerNow()).crossEncoder;
+  }
+
   /** Rerank parameters from settings, overridden per request, validated with the settings' own rules. */
   params(over: Partial<RerankParams> = {}): RerankParams {
     const s = mergeSettings(this.getSettings(), {
