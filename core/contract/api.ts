@@ -172,6 +172,8 @@ export interface SearchResult extends RerankParams {
   dense: ComponentState;
   cross: ComponentState;
   provider: string;
+  /** Set when the question or most cross-scored passages are in a language the cross-encoder does not cover. */
+  crossLanguage?: AppError;
 }
 
 // ---------- answers ----------
