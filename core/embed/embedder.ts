@@ -34,7 +34,7 @@ export class Embedder {
     const profile = profileFor(opts.id, opts.modelDir, 'embedder');
     const tokenizer = await loadTokenizer(opts.modelDir);
     // The probe: a batch of the sizes indexing sends, whose outputs must be usable vectors of the config's width.
-    const texts = Array.from({ length: 4 }, (_, i) => profile.passagePrefix + 'probe passage about lift and drag '.repeat(4 + i * 8));
+    const texts = Array.from({ length: 4 }, (_, i) => profile.passagePrefix + 'probe passage about lift and drag '.repeat(2 + i * 6));
     const probeBatch = padBatch(texts.map((t) => tokenizer.encode(t, profile.maxLength)), tokenizer.padId);
     let dim = 0;
     const onnx = await openSession({

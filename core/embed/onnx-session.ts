@@ -95,12 +95,13 @@ export async function openSession(opts: OpenSessionOptions): Promise<OnnxSession
   const reasons: string[] = [];
   let gpu: OnnxSession | null = null;
   for (const provider of providerOrder(opts.setting).filter((p) => p !== 'cpu')) {
-    const tried = await tryProvider(modelFile(opts.modelDir, false), provider, opts.probe);
+    const tried = await tryProvider(modelFile(opts.modelDir, false), provider, opts.probe, true);
     if ('reason' in tried) { reasons.push(tried.reason); continue; }
     gpu = tried.session;
     break;
   }
-  const cpuTry = await tryProvider(modelFile(opts.modelDir, opts.preferQuantized), 'cpu', opts.probe);
+  // The CPU's probe is timed only when there is a GPU to compare with; otherwise one run checks the outputs.
+  const cpuTry = await tryProvider(modelFile(opts.modelDir, opts.preferQuantized), 'cpu', opts.probe, gpu !== null);
   if ('reason' in cpuTry) {
     await gpu?.session.release();
     throw cpuTry.error;
@@ -125,8 +126,11 @@ export async function openSession(opts: OpenSessionOptions): Promise<OnnxSession
 
 type Tried = { session: OnnxSession } | { reason: string; error: unknown };
 
-/** Creates the session with the profiler on, runs the probe twice (the first run warms up) and reads the placement. */
-async function tryProvider(modelPath: string, provider: string, probe: OpenSessionOptions['probe']): Promise<Tried> {
+/**
+ * Creates the session with the profiler on, runs the probe (twice when timed: the first run warms up, e.g. compiles
+ * GPU kernels) and reads the placement.
+ */
+async function tryProvider(modelPath: string, provider: string, probe: OpenSessionOptions['probe'], timed: boolean): Promise<Tried> {
   // ORT's native logger would print an absent GPU provider's failure to stderr on every start (and
   // @huggingface/transformers resets the level when it loads); failures reach us as exceptions instead.
   ort.env.logLevel = 'fatal';
@@ -143,7 +147,7 @@ async function tryProvider(modelPath: string, provider: string, probe: OpenSessi
   }
   const s: OnnxSession = { session, provider, modelPath, fallbackReason: null, inputNames: session.inputNames, outputNames: session.outputNames };
   try {
-    await probe(s);
+    if (timed) await probe(s);
     const t0 = performance.now();
     await probe(s);
     s.probeMs = { [provider]: performance.now() - t0 };

@@ -62,7 +62,7 @@ export class CrossEncoder {
     const tokenizer = await loadTokenizer(opts.modelDir);
     const maxLength = Math.min(opts.settings.crossMaxLength, profile.maxLength);
     // The probe (core/embed/onnx-session.ts): pairs of realistic lengths whose logits must be finite, one per pair.
-    const pairs = Array.from({ length: 4 }, (_, i) => tokenizer.encodePair('probe question about lift', 'probe passage about drag '.repeat(8 + i * 16), maxLength));
+    const pairs = Array.from({ length: 4 }, (_, i) => tokenizer.encodePair('probe question about lift', 'probe passage about drag '.repeat(2 + i * 8), maxLength));
     const probeBatch = padBatch(pairs, tokenizer.padId);
     const onnx = await openSession({
       modelDir: opts.modelDir, preferQuantized: opts.settings.preferQuantized, setting: opts.settings.executionProvider, log: opts.log,
