@@ -14,7 +14,7 @@ export const RETRIEVAL_FUSIONS = ['rrf', 'weighted'] as const;
 export type RetrievalFusion = (typeof RETRIEVAL_FUSIONS)[number];
 
 /** Where ONNX models run; 'auto' tries the platform's GPU providers first and falls back to the CPU. */
-export const EXECUTION_PROVIDERS = ['auto', 'cpu', 'cuda', 'dml', 'coreml'] as const;
+export const EXECUTION_PROVIDERS = ['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'] as const;
 export type ExecutionProviderSetting = (typeof EXECUTION_PROVIDERS)[number];
 
 /** The LLM backends that write answers. */
