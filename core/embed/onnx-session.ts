@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import ort from 'onnxruntime-node';
 import type { Settings } from '../contract/settings.js';
+import { cpuSessionOptions } from './session-options.js';
 
 export type ProviderSetting = Settings['executionProvider'];
 
@@ -49,8 +50,8 @@ export async function createOnnxSession(modelPath: string, setting: ProviderSett
   for (const provider of providerOrder(setting)) {
     try {
       const session = await ort.InferenceSession.create(modelPath, {
+        ...cpuSessionOptions(),
         executionProviders: [provider],
-        graphOptimizationLevel: 'all',
         // A GPU provider that is absent is expected here: its failure is reported once, as our fallback reason.
         logSeverityLevel: provider === 'cpu' ? 3 : 4,
       });
