@@ -95,6 +95,11 @@ export async function ensureSynthModels(opts: EnsureOptions): Promise<{ embedder
   return { embedderDir, crossEncoderDir };
 }
 
+/** One folder `<modelsDir>/<name>` of the given preset, synthesised when absent or stale (as ensureSynthModels). */
+export async function ensureSynthModel(modelsDir: string, name: string, preset: PresetName, role: SynthRole, tokenizerDir?: string): Promise<string> {
+  return ensureOne(resolve(modelsDir), [name, preset], role, tokenizerDir);
+}
+
 async function ensureOne(modelsDir: string, [name, preset]: [string, PresetName], role: SynthRole, tokenizerDir?: string): Promise<string> {
   const dir = join(modelsDir, name);
   const stale = existsSync(dir) && isStaleSynth(dir);
