@@ -32,6 +32,8 @@ export const SettingsSchema = z.object({
   ollamaModel: z.string().default(''),
   embeddedModelPath: z.string().default(''),
   llmFirstTokenTimeoutMs: z.number().int().min(1000).max(600_000).default(60_000),
+  /** Once the answer flows, the longest pause between two tokens before it is ended as stalled. */
+  llmIdleTimeoutMs: z.number().int().min(1000).max(600_000).default(30_000),
   llmContextTokens: z.number().int().min(256).max(1_048_576).default(4096),
   llmMaxAnswerTokens: z.number().int().min(16).max(32_768).default(512),
   // app
