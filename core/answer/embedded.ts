@@ -115,11 +115,11 @@ export class EmbeddedClient implements LlmBackendClient {
     const path = model ? resolve(model) : this.modelPath;
     if (!path) {
       throw new LlmError('model-missing', 'No GGUF model file is chosen for answers.',
-        'Choose a GGUF file in Settings, or switch the answer backend to Ollama.');
+        'Choose a GGUF file in Settings, or switch the answer backend to Ollama.', { params: { path: '' } });
     }
     if (!existsSync(path)) {
       throw new LlmError('model-missing', `The GGUF model file ${path} does not exist.`,
-        'Choose an existing GGUF file in Settings, or import one.');
+        'Choose an existing GGUF file in Settings, or import one.', { params: { path } });
     }
     return path;
   }
@@ -152,7 +152,7 @@ export class EmbeddedClient implements LlmBackendClient {
       return { lib, path, model, context: null, hasChatTemplate, queue: Promise.resolve(), busy: Promise.resolve() };
     } catch (err) {
       throw new LlmError('load-failed', `The GGUF model ${path} could not be loaded: ${(err as Error).message}`,
-        'Check that the file is a complete GGUF model that fits in memory, or choose another one in Settings.', { cause: err });
+        'Check that the file is a complete GGUF model that fits in memory, or choose another one in Settings.', { cause: err, params: { path } });
     }
   }
 

@@ -228,7 +228,7 @@ export class OllamaClient implements LlmBackendClient {
     if (plainServerError && !at.firstToken) {
       if (at.model && /not found/i.test(detail)) return this.modelMissing(at.model, err);
       return new LlmError('load-failed', `Ollama could not run "${at.model}": ${detail}`,
-        'Check that the model fits in memory (try a smaller one), or see the Ollama server log.', { cause: err });
+        'Check that the model fits in memory (try a smaller one), or see the Ollama server log.', { cause: err, params: { model: at.model ?? '', detail } });
     }
     return new LlmError('stream-broken', `The connection to Ollama broke while the answer was streaming (${detail}).`,
       'Try again; if it keeps happening, restart Ollama with `ollama serve`.', { cause: err });

@@ -1,9 +1,11 @@
 // localrag status: what is indexed, which models are present, and whether the LLM answers.
 import { EXIT, parse, printJson } from '../args.js';
+import { describeError } from '../messages.js';
 import { openEngine } from '../open-engine.js';
+import { COMMANDS } from '../usage.js';
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parse(argv, {});
+  const { values } = parse(argv, COMMANDS.status!.options, COMMANDS.status);
   const engine = await openEngine(values);
   try {
     const s = await engine.getStatus();
@@ -12,7 +14,9 @@ export async function run(argv: string[]): Promise<number> {
     console.log(`${s.documents} documents, ${s.chunks} chunks, ${s.vectors} vectors`);
     for (const m of s.models) console.log(`${m.role} ${m.id}: ${m.present ? `present${m.provenance ? ` (${m.provenance})` : ''}` : `MISSING - ${m.howToGet ?? ''}`}`);
     for (const [name, state] of [['dense retrieval', s.dense], ['cross-encoder', s.cross], [`llm (${s.llm.backend})`, s.llm]] as const) {
-      console.log(`${name}: ${state.status === 'ok' ? 'ok' : `${state.status}: ${state.error.message}`}`);
+      // The models' actions are on their MISSING lines above; the LLM's says which flag or command fixes it.
+      const why = state.status === 'ok' ? '' : state === s.llm ? describeError(state.error) : state.error.message;
+      console.log(`${name}: ${state.status === 'ok' ? 'ok' : `${state.status}: ${why}`}`);
     }
     return EXIT.ok;
   } finally {
