@@ -52,7 +52,10 @@ function usageErrorOf(err: ParseError, options: ParseOptions): UsageError {
   }
 }
 
-export function parse(argv: string[], options: ParseOptions, limits: { maxPositionals?: number } = {}) {
+/** Each declared option's value: a boolean flag is a boolean, any other a string. */
+export type ValuesOf<O extends ParseOptions> = CliValues & { [K in keyof O]?: O[K]['type'] extends 'boolean' ? boolean : string };
+
+export function parse<O extends ParseOptions>(argv: string[], options: O, limits: { maxPositionals?: number } = {}) {
   const all = { ...COMMON_OPTIONS, ...options };
   let parsed;
   try {
@@ -64,7 +67,7 @@ export function parse(argv: string[], options: ParseOptions, limits: { maxPositi
     throw new UsageError(`unexpected argument "${parsed.positionals[limits.maxPositionals]}"`);
   }
   // Values are strings or booleans as declared; the generic signature of parseArgs cannot see that through `Options`.
-  return parsed as { values: CliValues; positionals: string[] };
+  return parsed as { values: ValuesOf<O>; positionals: string[] };
 }
 
 export function storeDirOf(v: { store?: string | boolean }): string {

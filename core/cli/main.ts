@@ -13,6 +13,7 @@ const COMMANDS: Record<string, { load: () => Promise<{ run(argv: string[]): Prom
   serve: { load: () => import('./commands/serve.js') },
   models: { load: () => import('./commands/models.js') },
   status: { load: () => import('./commands/status.js') },
+  doctor: { load: () => import('./commands/doctor.js') },
 };
 
 /** --help or -h before any `--`: the command prints its usage and does nothing else (no store, no port, no models). */

@@ -154,6 +154,14 @@ export const COMMANDS: Record<string, CommandSpec> = {
     options: {},
     maxPositionals: 0,
   },
+  doctor: {
+    summary: 'compare the vector index with SQLite vector by vector; repair',
+    usage: ['doctor [--check] [options]'],
+    about: 'Compares the vector index with the vectors stored in SQLite, vector by vector, and rebuilds or patches what ' +
+      'differs. Exit status 1 when a problem remains.',
+    options: { check: { type: 'boolean', help: 'only report; change nothing' } },
+    maxPositionals: 0,
+  },
 };
 
 export type CommandName = keyof typeof COMMANDS;
@@ -190,7 +198,8 @@ export function mainUsage(): string {
 
 /** One command's help; for models and bench, `sub` narrows it to one subcommand when it names one. */
 export function commandUsage(name: string, sub?: string): string {
-  const c = COMMANDS[name]!;
+  // A command added without a spec still gets a usage line and the common options, never a crash.
+  const c = COMMANDS[name] ?? { summary: '', usage: [`${name} [options]`], about: '', options: {} };
   const one = sub ? c.subcommands?.[sub] : undefined;
   const lines = one
     ? [`usage: localrag ${one.usage}`, '', `${one.about[0]!.toUpperCase()}${one.about.slice(1)}.`]

@@ -32,3 +32,11 @@ export type FileState = (typeof FILE_STATES)[number];
 /** The roles a model can play. */
 export const MODEL_ROLES = ['embedder', 'cross-encoder', 'llm'] as const;
 export type ModelRole = (typeof MODEL_ROLES)[number];
+
+/** Whether the stored vectors were made by the embedder in use: 'stale' until an index run re-embeds them. */
+export const VECTOR_STATES = ['current', 'stale', 're-embedding', 'no-embedder'] as const;
+export type VectorState = (typeof VECTOR_STATES)[number];
+
+/** How dense vectors are searched: exactly (flat) for small collections, a quantised HNSW graph for large ones. */
+export const VECTOR_INDEX_KINDS = ['flat', 'hnsw'] as const;
+export type VectorIndexKind = (typeof VECTOR_INDEX_KINDS)[number];

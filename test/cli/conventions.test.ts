@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DEFAULT_SETTINGS } from '../../core/contract/settings.js';
 import { EXECUTION_PROVIDERS, LLM_BACKENDS, NORMALISATIONS, RERANK_MODES } from '../../core/contract/vocabulary.js';
+import { COMMANDS } from '../../core/cli/usage.js';
 import { FAKE_TOKENS, startFakeOllama, type FakeOllama } from '../support/fake-ollama.js';
 import { testModelsDir, tinyModels } from '../support/models.js';
 import { closedPort } from '../support/ports.js';
@@ -44,7 +45,7 @@ describe('help and version', () => {
     const port = String(await closedPort());
     const common = ['--store', store, '--models', join(root, 'models')];
     const cases: [args: string[], usageOf: string][] = [
-      ...['index', 'search', 'ask', 'eval', 'bench', 'serve', 'models', 'status'].map((c): [string[], string] => [[c, '--help', ...common], c]),
+      ...Object.keys(COMMANDS).map((c): [string[], string] => [[c, '--help', ...common], c]),
       [['serve', '-h', '--port', port, ...common], 'serve'],
       [['models', 'synth', '--help', '--out', out, '--preset', 'bench'], 'models synth'],
       [['bench', 'index', '--help'], 'bench index'],
@@ -62,9 +63,12 @@ describe('help and version', () => {
     });
     for (const dir of [home, store, out]) assert.equal(existsSync(dir), false, `${dir} was not created`);
     // The help names the allowed values from the vocabulary.
-    const search = runs[1]!.out;
-    for (const list of [RERANK_MODES, NORMALISATIONS, EXECUTION_PROVIDERS]) assert.ok(search.includes(list.join('|')), list.join('|'));
-    assert.ok(runs[2]!.out.includes(LLM_BACKENDS.join('|')));
+    const helpOf = (name: string) => runs[Object.keys(COMMANDS).indexOf(name)]!.out;
+    for (const list of [RERANK_MODES, NORMALISATIONS, EXECUTION_PROVIDERS]) assert.ok(helpOf('search').includes(list.join('|')), list.join('|'));
+    assert.ok(helpOf('ask').includes(LLM_BACKENDS.join('|')));
+    // The command list names every command.
+    const [top] = await Promise.all([cli(['--help'])]);
+    for (const name of Object.keys(COMMANDS)) assert.match(top.out, new RegExp(`^  ${name} `, 'm'));
   });
 
   it('--version and -v print the package version; no command prints the usage on stderr with exit 2', async () => {
