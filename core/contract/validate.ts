@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { ApiMethod, ApiRequest } from './api.js';
 import { API_METHODS } from './api.js';
-import { SettingsSchema } from './settings.js';
+import { SettingsError, SettingsSchema, settingsProblem } from './settings.js';
 import { FILE_STATES, MODEL_ROLES, NORMALISATIONS, RERANK_MODES } from './vocabulary.js';
 import { AppErrorException } from './app-error.js';
 
@@ -65,6 +65,8 @@ export function validateRequest<M extends ApiMethod>(method: M | string, payload
     });
   }
   const result = REQUEST_SCHEMAS[method].safeParse(payload ?? {});
+  // A settings change is the user's own input: its problems are worded per setting, as the Settings screen names them.
+  if (!result.success && method === 'updateSettings') throw new SettingsError(settingsProblem(result.error.issues, payload));
   if (!result.success) {
     const fields = result.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ');
     throw new RequestValidationError({
