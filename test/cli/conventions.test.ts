@@ -100,6 +100,7 @@ describe('usage errors', () => {
       [['serve', '--port', '70000', ...s], /^localrag: --port must be a whole number from 0 to 65535 \(got "70000"\)/],
       [['index', 'docs', '--max-file-mb=-1', ...s], /^localrag: --max-file-mb must be a number of megabytes above 0 \(got "-1"\)/],
       [['index', 'docs', '--max-file-mb', '-1', ...s], /^localrag: --max-file-mb needs a value; for one that starts with "-", write --max-file-mb=<value>/],
+      [['models', 'download', 'x', '--hub', 'file:///mirror', ...s], /^localrag: --hub must be an http:\/\/ or https:\/\/ address/],
       [['models', 'import', '/x', '--role', 'llm', ...s], /^localrag: --role must be one of embedder, cross-encoder \(got "llm"\)/],
       [['search', 'q', '--fancy', ...s], /^localrag: unknown option --fancy; see `localrag search --help`/],
       [['search', 'q', ...s, '--mode'], /^localrag: --mode needs a value: none\|bi\|cross\|mixlm/],
