@@ -45,6 +45,8 @@ export interface FakeOllama {
   script: ChatScript;
   /** /api/show waits this long before it answers (a busy Ollama loading another model); 0 until changed. */
   showDelayMs: number;
+  /** Picks a script per /api/chat request from its body (e.g. by system prompt); `script` when it returns nothing. */
+  scriptFor?: (body: Record<string, unknown> | null) => ChatScript | undefined;
   requests: RecordedRequest[];
   chatRequests(): RecordedRequest[];
   close(): Promise<void>;
@@ -125,7 +127,7 @@ async function handle(fake: FakeOllama, req: IncomingMessage, res: ServerRespons
     if (!fake.models.includes(withTag(model))) {
       return sendJson(res, 404, { error: `model "${model}" not found, try pulling it first` });
     }
-    return chat(fake.script, model, body, res, state);
+    return chat(fake.scriptFor?.(body) ?? fake.script, model, body, res, state);
   }
   sendJson(res, 404, { error: 'not found' });
 }
