@@ -11,6 +11,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv
   serve: { summary: 'serve [--port P]           the app in a browser, on 127.0.0.1 only', load: () => import('./commands/serve.js') },
   models: { summary: 'models list|download|import|synth   manage the ONNX models', load: () => import('./commands/models.js') },
   status: { summary: 'status                     folders, counts, models, LLM', load: () => import('./commands/status.js') },
+  doctor: { summary: 'doctor [--check]           compare the vector index with SQLite vector by vector; repair', load: () => import('./commands/doctor.js') },
 };
 
 function usage(): string {

@@ -1,10 +1,10 @@
 // The one API contract between the engine and every front end (Electron IPC, HTTP+SSE serve mode, CLI --json).
 // Types only plus the method/event name lists: the renderer imports this file and nothing else from core/.
 import type { Settings } from './settings.js';
-import type { FileState, LlmBackend, ModelRole, Normalisation, RerankMode } from './vocabulary.js';
+import type { FileState, LlmBackend, ModelRole, Normalisation, RerankMode, VectorIndexKind, VectorState } from './vocabulary.js';
 
 export type { Settings } from './settings.js';
-export type { FileState, LlmBackend, ModelRole, Normalisation, RerankMode } from './vocabulary.js';
+export type { FileState, LlmBackend, ModelRole, Normalisation, RerankMode, VectorIndexKind, VectorState } from './vocabulary.js';
 
 /** An error the UI can show: a stable code, one sentence for the user, and what to do next. */
 export interface AppError {
@@ -44,6 +44,10 @@ export interface FileStatus {
   chunks: number;
   bytes: number;
   indexedAt?: string;
+  /** The reason as an AppError (stable code, params), for the UI to word in the user's language. */
+  problem?: AppError;
+  /** A note on an indexed file: decoded from another encoding (with losses), only the first pages of a PDF... */
+  note?: AppError;
 }
 
 export interface IndexProgress {
@@ -235,8 +239,39 @@ export interface EngineStatus {
   cross: ComponentState;
   llm: ComponentState & { backend: LlmBackend; model: string | null; installed?: string[] };
   indexing: IndexProgress | null;
+  /** Whether the stored vectors belong to the embedder in use: 'stale' until an index run re-embeds them. */
+  vectorState?: VectorState;
+  /** Chunks without a stored vector yet (while re-embedding: how many are left). */
+  chunksWithoutVectors?: number;
   /** Where each loaded model really runs, measured once per session (absent for a model that is not loaded). */
   execution?: { embedder?: ExecutionReport; crossEncoder?: ExecutionReport };
+}
+
+// ---------- vector integrity ----------
+
+/** What one side of the comparison found: the saved index against SQLite, vector by vector. */
+export interface VectorIndexFindings {
+  kind: VectorIndexKind | null;
+  indexed: number;
+  matched: number;
+  stale: number;
+  orphans: number;
+  duplicates: number;
+  missing: number;
+  unreadable: boolean;
+}
+
+export interface VectorCheckReport {
+  ok: boolean;
+  checkOnly: boolean;
+  dim: number | null;
+  storedVectors: number;
+  digestsWrong: number;
+  found: VectorIndexFindings;
+  repaired: boolean;
+  after: VectorIndexFindings | null;
+  generation: number;
+  ms: number;
 }
 
 /** What was asked of the execution providers for one model and what it got. */
@@ -318,6 +353,8 @@ export interface LocalRagApi {
   importModel(req: { role: ModelRole; folder: string; id?: string }): Promise<ModelStatus>;
   downloadModel(req: { id: string }): Promise<ModelStatus>;
   getEvalReport(req: { collection?: string }): Promise<EvalReport | null>;
+  /** Compares the vector index with SQLite vector by vector; repairs what differs unless checkOnly. */
+  checkVectors(req: { checkOnly?: boolean }): Promise<VectorCheckReport>;
 }
 
 export type ApiMethod = keyof LocalRagApi;
@@ -339,7 +376,7 @@ export type EventName = keyof LocalRagEvents;
 export const API_METHODS = [
   'getStatus', 'getSettings', 'updateSettings', 'addFolder', 'removeFolder', 'reindex', 'listFiles',
   'search', 'refuse', 'ask', 'cancel', 'getPassage', 'history', 'listLlmModels', 'importModel',
-  'downloadModel', 'getEvalReport',
+  'downloadModel', 'getEvalReport', 'checkVectors',
 ] as const satisfies readonly ApiMethod[];
 
 export const EVENT_NAMES = [

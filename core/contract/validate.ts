@@ -45,6 +45,7 @@ export const REQUEST_SCHEMAS = {
   importModel: z.object({ role: z.enum(MODEL_ROLES), folder: folderPath, id: id.optional() }).strict(),
   downloadModel: z.object({ id }).strict(),
   getEvalReport: z.object({ collection: z.string().min(1).max(200).optional() }).strict(),
+  checkVectors: z.object({ checkOnly: z.boolean().optional() }).strict(),
 } satisfies { [M in ApiMethod]: z.ZodType<ApiRequest<M>> };
 
 /** Thrown (and sent over the wire as its `appError`) when a payload does not match its method's schema. */

@@ -32,3 +32,26 @@ export type FileState = (typeof FILE_STATES)[number];
 /** The roles a model can play. */
 export const MODEL_ROLES = ['embedder', 'cross-encoder', 'llm'] as const;
 export type ModelRole = (typeof MODEL_ROLES)[number];
+
+/** Whether the stored vectors were made by the embedder in use: 'stale' until an index run re-embeds them. */
+export const VECTOR_STATES = ['current', 'stale', 're-embedding', 'no-embedder'] as const;
+export type VectorState = (typeof VECTOR_STATES)[number];
+
+/** How dense vectors are searched: exactly (flat) for small collections, a quantised HNSW graph for large ones. */
+export const VECTOR_INDEX_KINDS = ['flat', 'hnsw'] as const;
+export type VectorIndexKind = (typeof VECTOR_INDEX_KINDS)[number];
+
+/** Why a file was not indexed: FileStatus.problem.code (the UI words each one from its code and params). */
+export const FILE_PROBLEMS = [
+  'empty', 'too-large', 'binary', 'garbled', 'no-text', 'no-text-layer',
+  'not-found', 'unreadable', 'is-a-folder', 'path-changed', 'io-error', 'not-regular-file', 'changed-during-read',
+  'unreadable-file-name', 'not-a-folder', 'symlink-loop', 'broken-symlink', 'symlink-to-ancestor', 'duplicate-folder',
+  'link-into-ignored', 'own-store', 'own-models',
+  'not-a-pdf', 'encrypted-pdf', 'corrupt-pdf', 'not-a-docx', 'encrypted-docx', 'corrupt-docx', 'corrupt-rtf', 'parse-error',
+  'parse-timeout', 'parse-memory-limit', 'unpacked-too-large',
+] as const;
+export type FileProblemCode = (typeof FILE_PROBLEMS)[number];
+
+/** Notes on a file that was indexed, but not exactly as written: FileStatus.note.code. */
+export const FILE_NOTES = ['decoded-as', 'decoded-with-losses', 'pdf-page-limit', 'pdf-time-limit'] as const;
+export type FileNoteCode = (typeof FILE_NOTES)[number];

@@ -8,7 +8,7 @@ import { crossLanguageNotice } from '../embed/language-coverage.js';
 import { resolveModelDir, modelStatus, missingModelError } from '../models/index.js';
 import { retrieve } from '../retrieve/retrieve.js';
 import type { Db } from '../store/db.js';
-import type { ModelRuntime } from './runtime.js';
+import { denseStatusOf, type ModelRuntime } from './runtime.js';
 
 export class Searches {
   private reranker: Promise<Reranker> | null = null;
@@ -63,6 +63,7 @@ export class Searches {
       embedder: dense.ok ? dense.value.embedder : null,
       vectors: dense.ok ? dense.value.vectors : null,
       denseUnavailable: dense.ok ? undefined : dense.error,
+      denseStatus: dense.ok ? undefined : denseStatusOf(dense.error),
     });
     const reranker = await this.rerankerNow();
     const result = await reranker.rerank({ queryId: randomUUID(), question: req.question, retrieval, params });

@@ -10,6 +10,8 @@ export async function run(argv: string[]): Promise<number> {
     if (values.json) { printJson(s); return EXIT.ok; }
     console.log(`store ${s.storeDir}\nmodels ${s.modelsDir}\nfolders: ${s.folders.join(', ') || '(none)'}`);
     console.log(`${s.documents} documents, ${s.chunks} chunks, ${s.vectors} vectors`);
+    if (s.vectorState === 'stale') console.log('vectors: made by another embedder or other weights; the next `localrag index` re-embeds every chunk');
+    if (s.vectorState === 're-embedding') console.log(`vectors: re-embedding for a new embedder, ${s.chunksWithoutVectors ?? 0} chunks left (run \`localrag index\` to continue)`);
     for (const m of s.models) console.log(`${m.role} ${m.id}: ${m.present ? `present${m.provenance ? ` (${m.provenance})` : ''}` : `MISSING - ${m.howToGet ?? ''}`}`);
     for (const [name, state] of [['dense retrieval', s.dense], ['cross-encoder', s.cross], [`llm (${s.llm.backend})`, s.llm]] as const) {
       console.log(`${name}: ${state.status === 'ok' ? 'ok' : `${state.status}: ${state.error.message}`}`);
