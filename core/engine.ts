@@ -8,13 +8,14 @@ import type {
   ModelStatus, Passage, SearchRequest, SearchResult, RefuseRequest, AskRequest, EvalReport, LlmBackend, AppError,
   VectorCheckReport,
 } from './contract/api.js';
+import type { Conversation, ConversationDetail, ConversationExport } from './contract/api.js';
 import { DEFAULT_SETTINGS, mergeSettings, type Settings } from './contract/settings.js';
 import { EngineError, Library } from './engine/library.js';
 import { ModelRuntime } from './engine/runtime.js';
 import { Answers } from './engine/answers.js';
 import { Searches } from './engine/searches.js';
 import { executionReport } from './embed/execution-report.js';
-import { downloadModel, importModel, modelStatus } from './models/index.js';
+import { downloadModel, importModel, listModels, modelStatus } from './models/index.js';
 import { getMeta, openDb, setMeta, type Db } from './store/db.js';
 import { counts, getPassages, listFiles } from './store/documents.js';
 import { parseFile } from './ingest/parse/index.js';
@@ -67,7 +68,7 @@ export class Engine implements EngineApi {
     this.runtime = new ModelRuntime(this.db, opts.storeDir, opts.modelsDir, settings, this.log);
     this.library = new Library(this.db, this.runtime, settings, (p) => this.emit('onIndexProgress', p), this.log, opts.maxFileBytes);
     this.searches = new Searches(this.db, this.runtime, opts.modelsDir, settings, this.log);
-    this.answers = new Answers(this.db, this.searches, settings, (e, p) => this.emit(e, p));
+    this.answers = new Answers(this.db, this.searches, settings, (e, p) => this.emit(e, p), opts.modelsDir);
   }
 
   async start(): Promise<void> {
@@ -91,7 +92,7 @@ export class Engine implements EngineApi {
       dense: await this.runtime.denseState(), cross: await this.searches.crossState(),
       llm: await this.answers.llmState(), indexing: this.library.progress,
       vectorState: await this.runtime.vectorState(), chunksWithoutVectors: n.chunks - n.vectors,
-      execution: await this.execution(),
+      execution: await this.execution(), installed: listModels(this.opts.modelsDir),
     };
   }
 
@@ -235,6 +236,26 @@ export class Engine implements EngineApi {
     } finally {
       lock.release();
     }
+  }
+
+  async listConversations(req: { query?: string; limit?: number }): Promise<Conversation[]> {
+    return this.answers.listConversations(req.query, req.limit ?? 200);
+  }
+
+  async getConversation(req: { id: string }): Promise<ConversationDetail> {
+    return this.answers.getConversation(req.id);
+  }
+
+  async renameConversation(req: { id: string; title: string }): Promise<Conversation> {
+    return this.answers.renameConversation(req.id, req.title);
+  }
+
+  async deleteConversation(req: { id: string }): Promise<{ deleted: boolean }> {
+    return { deleted: this.answers.deleteConversation(req.id) };
+  }
+
+  async exportConversation(req: { id: string }): Promise<ConversationExport> {
+    return this.answers.exportConversation(req.id);
   }
 
   async close(): Promise<void> {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import ort from 'onnxruntime-node';
 import type { Settings } from '../contract/settings.js';
 import { providerUnavailableReason } from './gpu-adapters.js';
+import { cpuSessionOptions } from './session-options.js';
 
 export type ProviderSetting = Settings['executionProvider'];
 
@@ -141,7 +142,7 @@ async function tryProvider(modelPath: string, provider: string, probe: OpenSessi
   let session: ort.InferenceSession;
   try {
     session = await factory(modelPath, provider, {
-      graphOptimizationLevel: 'all', logSeverityLevel: provider === 'cpu' ? 3 : 4,
+      ...cpuSessionOptions(), logSeverityLevel: provider === 'cpu' ? 3 : 4,
       enableProfiling: true, profileFilePrefix: join(profileDir, 'probe'),
     });
   } catch (err) {
@@ -199,7 +200,7 @@ export async function createOnnxSession(modelPath: string, setting: ProviderSett
   ort.env.logLevel = 'fatal';
   for (const provider of providerOrder(setting)) {
     try {
-      const session = await factory(modelPath, provider, { graphOptimizationLevel: 'all', logSeverityLevel: provider === 'cpu' ? 3 : 4 });
+      const session = await factory(modelPath, provider, { ...cpuSessionOptions(), logSeverityLevel: provider === 'cpu' ? 3 : 4 });
       const fallbackReason = reasons.length ? reasons.join('; ') : null;
       if (fallbackReason) log(`onnx: ${fallbackReason}; running ${modelPath} on ${provider}`);
       return { session, provider, modelPath, fallbackReason, inputNames: session.inputNames, outputNames: session.outputNames };

@@ -15,6 +15,8 @@ export interface CrossEncoderOptions {
   settings: CrossSettings;
   /** Padded tokens per batch at most (rows x longest); see DEFAULT_BATCH_TOKENS. */
   batchTokens?: number;
+  /** Pairs per model call; default QUANTIZED_PAIRS_PER_CALL for int8, crossBatchSize for fp32 (benchmarks vary it). */
+  pairsPerCall?: number;
   log?: (line: string) => void;
 }
 
@@ -25,6 +27,16 @@ export interface CrossEncoderOptions {
  * to crossBatchSize pairs but no more than this many padded tokens.
  */
 export const DEFAULT_BATCH_TOKENS = 1024;
+
+/**
+ * int8 models score each pair in a call of its own. Their DynamicQuantizeLinear takes one activation scale over
+ * the whole input tensor, so in a shared batch a pair's logit moved with its batch mates (up to 6.3e-3 between
+ * batches of 100 and 5), and the evaluation grid and live search disagreed. Alone, a pair also carries no padding.
+ * Per-row scales do not exist in ORT's integer MatMul kernels and static scales need calibration data per model, so
+ * this is the cheapest deterministic form; `npm run bench:rerank` measures it against shared batches (per pair it
+ * was as fast or faster for ~270-token pairs: the activations of one pair stay in cache).
+ */
+export const QUANTIZED_PAIRS_PER_CALL = 1;
 
 /** Accumulated by score(): what the 'cross' stage timing reports. */
 export interface CrossStats {
@@ -53,6 +65,7 @@ export class CrossEncoder {
     readonly maxLength: number,
     readonly batchSize: number,
     readonly batchTokens: number,
+    private readonly pairsPerCallOverride: number | undefined,
     /** Hash of the weights, tokenizer and config actually loaded (core/models/fingerprint.ts). */
     readonly fingerprint: string,
   ) {}
@@ -74,7 +87,7 @@ export class CrossEncoder {
       },
     });
     // The batch budget is the provider's (batchTokensFor) unless the caller measured its own.
-    return new CrossEncoder(profile, tokenizer, onnx, maxLength, opts.settings.crossBatchSize, opts.batchTokens ?? batchTokensFor(onnx.provider), modelFingerprint(opts.modelDir, onnx.modelPath));
+    return new CrossEncoder(profile, tokenizer, onnx, maxLength, opts.settings.crossBatchSize, opts.batchTokens ?? batchTokensFor(onnx.provider), opts.pairsPerCall, modelFingerprint(opts.modelDir, onnx.modelPath));
   }
 
   get provider(): string { return this.onnx.provider; }
@@ -83,6 +96,8 @@ export class CrossEncoder {
   get session(): OnnxSession { return this.onnx; }
   get modelPath(): string { return this.onnx.modelPath; }
   get quantized(): boolean { return this.onnx.modelPath.endsWith('_quantized.onnx'); }
+  /** Pairs per model call: one for int8 (see QUANTIZED_PAIRS_PER_CALL), else crossBatchSize. */
+  get pairsPerCall(): number { return this.pairsPerCallOverride ?? (this.quantized ? QUANTIZED_PAIRS_PER_CALL : this.batchSize); }
 
   /** One logit per passage, in the order given. */
   async score(query: string, passages: string[], stats?: CrossStats): Promise<number[]> {
@@ -102,7 +117,7 @@ export class CrossEncoder {
     this.calls++;
     const order = encoded.map((_, i) => i).sort((a, b) => encoded[a]!.ids.length - encoded[b]!.ids.length);
     const out = new Array<number>(encoded.length);
-    for (const idx of batchesOf(order.map((i) => encoded[i]!.ids.length), this.batchSize, this.batchTokens)) {
+    for (const idx of batchesOf(order.map((i) => encoded[i]!.ids.length), this.pairsPerCall, this.batchTokens)) {
       const rows = idx.map((k) => order[k]!);
       const logits = await this.run(rows.map((i) => encoded[i]!), stats);
       rows.forEach((i, j) => { out[i] = logits[j]!; });
