@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import type { IndexProgress, IndexSummary } from '../contract/api.js';
 import type { Settings } from '../contract/settings.js';
 import { indexFolders } from '../ingest/indexer.js';
+import { ownDirRefusal, type OwnDirs } from '../ingest/own-dirs.js';
 import { watchFolders } from '../ingest/watch.js';
 import type { Db } from '../store/db.js';
 import { removeDocument } from '../store/documents.js';
@@ -27,6 +28,8 @@ export class Library {
     private readonly onProgress: (p: IndexProgress) => void,
     private readonly log: (line: string) => void,
     private readonly maxFileBytes?: number,
+    /** The store and models folders: excluded from every indexed folder, and refused as folders to index. */
+    private readonly ownDirs?: OwnDirs,
   ) {}
 
   folders(): string[] {
@@ -38,6 +41,8 @@ export class Library {
     if (!existsSync(folder) || !statSync(folder).isDirectory()) {
       throw new EngineError({ code: 'not-a-folder', message: `${folder} is not a folder that exists.`, action: 'Pick an existing folder.' });
     }
+    const refusal = this.ownDirs ? ownDirRefusal(folder, this.ownDirs) : null;
+    if (refusal) throw new EngineError(refusal);
     this.db.prepare('INSERT OR IGNORE INTO folders(path, added_at) VALUES (?, ?)').run(folder, new Date().toISOString());
     return folder;
   }
@@ -71,6 +76,7 @@ export class Library {
         onProgress: (p) => { this.progress = p; this.onProgress(p); },
         signal,
         maxFileBytes: this.maxFileBytes,
+        ownDirs: this.ownDirs,
       });
       this.lastSummary = summary;
       return summary;
@@ -98,7 +104,7 @@ export class Library {
         this.watchTimer = null;
         this.index(touched).catch((err) => this.log(`watcher re-index failed: ${(err as Error).message}`));
       }, 50);
-    }) : null;
+    }, { ownDirs: this.ownDirs }) : null;
   }
 
   async close(): Promise<void> {

@@ -10,6 +10,7 @@ import { documentsIn, markSkipped, removeDocument, replaceDocument, getDocument,
 import { chunksWithoutVectors, countChunksWithoutVectors, storeVectors, type VectorIndex } from '../store/vector-index.js';
 import { approxTokenCounter, chunkDocument } from './chunk.js';
 import { parseFile } from './parse/index.js';
+import type { OwnDirs } from './own-dirs.js';
 import { walkFolder } from './walk.js';
 
 export interface IndexerDeps {
@@ -21,6 +22,8 @@ export interface IndexerDeps {
   onProgress?: (p: IndexProgress) => void;
   signal?: AbortSignal;
   maxFileBytes?: number;
+  /** localrag's store and models folders: never indexed, even inside an indexed folder. */
+  ownDirs?: OwnDirs;
 }
 
 const SAVE_EVERY_MS = 30_000;
@@ -90,7 +93,7 @@ export async function indexFolders(folders: string[], deps: IndexerDeps): Promis
       emit();
       const known = documentsIn(db, folder);
       const entries = [];
-      for await (const entry of walkFolder(folder, { maxFileBytes: deps.maxFileBytes })) entries.push(entry);
+      for await (const entry of walkFolder(folder, { maxFileBytes: deps.maxFileBytes, ownDirs: deps.ownDirs })) entries.push(entry);
       progress.filesTotal += entries.length;
       summary.filesSeen += entries.length;
       progress.phase = 'indexing';

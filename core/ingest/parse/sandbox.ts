@@ -41,7 +41,9 @@ function startProcess(heapMb: number): ChildProcess {
   const execArgv = [`--max-old-space-size=${heapMb}`];
   // From the sources (CLI, tests) the child loads tsx the same way, resolved from here, whatever the cwd.
   if (fromSources) execArgv.push('--import', import.meta.resolve('tsx'));
-  return fork(entry, [], { execArgv, serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  // Inside Electron, process.execPath is the app itself: ask it to run as plain Node, not as a second app.
+  const env = process.versions.electron ? { ...process.env, ELECTRON_RUN_AS_NODE: '1' } : process.env;
+  return fork(entry, [], { execArgv, env, serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
 }
 
 interface Job {
