@@ -4,7 +4,7 @@
 import { bufferHash } from '../content-hash.js';
 import { problems } from '../file-problems.js';
 import { parseBudget, type ParseBudget } from './budget.js';
-import { isUtf16, looksBinary } from './decode.js';
+import { isBinary } from './decode.js';
 import { kindForPath } from './formats.js';
 import { parseBytes, type Parsed } from './parse-bytes.js';
 import { DEFAULT_MAX_FILE_BYTES, readFileStable, readHead } from './read.js';
@@ -35,7 +35,7 @@ export async function parseFile(path: string, opts: ParseOptions = {}): Promise<
   if (kind === 'sniff') {
     // Unknown extensions are mostly images, archives and media: decide from the first bytes, not the whole file.
     const head = await readHead(path, SNIFF_HEAD_BYTES);
-    if (head && head.length > 0 && !isUtf16(head) && looksBinary(head)) return fail(problems.binary());
+    if (head && head.length > 0 && isBinary(head)) return fail(problems.binary());
   }
   const read = await readFileStable(path, opts.maxBytes ?? DEFAULT_MAX_FILE_BYTES);
   if (!read.ok) return read;
