@@ -24,8 +24,8 @@ export interface ParseOptions {
   budget?: Partial<ParseBudget>;
 }
 
-/** Parsed inline: decoding and one section, linear in the input. */
-const INLINE_KINDS = new Set<DocKind | 'sniff'>(['text', 'code', 'sniff']);
+/** Parsed inline: our own readers, one pass over the bytes and one section. */
+const INLINE_KINDS = new Set<DocKind | 'sniff'>(['text', 'code', 'sniff', 'rtf']);
 
 /** Enough of a file to tell text from binary (see looksBinary). */
 const SNIFF_HEAD_BYTES = 8 * 1024;

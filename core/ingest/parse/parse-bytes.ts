@@ -4,6 +4,7 @@
 import { problems, type FileNote } from '../file-problems.js';
 import type { ParseBudget } from './budget.js';
 import { decodeText } from './decode.js';
+import { parseRtf } from './rtf.js';
 import { parsePlain } from './text.js';
 import { fail, type DocKind, type ParsedDocument, type ParseFailure } from './types.js';
 
@@ -27,6 +28,10 @@ async function parseByKind(kind: DocKind | 'sniff', bytes: Buffer, budget: Parse
   if (kind === 'docx') {
     const { parseDocx } = await import('./docx.js');
     const r = await parseDocx(bytes, budget.unpack);
+    return r.ok ? { ok: true, doc: r.doc, notes: [] } : r;
+  }
+  if (kind === 'rtf') {
+    const r = parseRtf(bytes);
     return r.ok ? { ok: true, doc: r.doc, notes: [] } : r;
   }
   const decoded = decodeText(bytes);
