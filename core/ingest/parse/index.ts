@@ -22,6 +22,8 @@ export interface ParseOptions {
   maxBytes?: number;
   /** What one parse may cost (time, memory, PDF pages, unpacked size); defaults in budget.ts. */
   budget?: Partial<ParseBudget>;
+  /** Parse every format in this process, without time or memory limits: only to measure what isolation costs. */
+  inline?: boolean;
 }
 
 /** Parsed inline: our own readers, one pass over the bytes and one section. */
@@ -41,7 +43,7 @@ export async function parseFile(path: string, opts: ParseOptions = {}): Promise<
   if (!read.ok) return read;
   const sha256 = bufferHash(read.bytes);
   const budget = parseBudget(opts.budget);
-  const parsed: Parsed = INLINE_KINDS.has(kind) ? await parseBytes(kind, read.bytes, budget) : await parseSandbox.run(kind, read.bytes, budget);
+  const parsed: Parsed = opts.inline || INLINE_KINDS.has(kind) ? await parseBytes(kind, read.bytes, budget) : await parseSandbox.run(kind, read.bytes, budget);
   if (!parsed.ok) return parsed;
   if (parsed.doc.text.trim() === '') return fail(parsed.doc.kind === 'pdf' ? problems.noTextLayer() : problems.noText());
   return { ok: true, doc: parsed.doc, size: read.size, mtimeMs: read.mtimeMs, sha256, notes: parsed.notes };
