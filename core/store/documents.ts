@@ -1,5 +1,6 @@
 // Documents and their chunks in SQLite. A document's chunks are replaced in one transaction, so a crash leaves
-// either the old chunks or the new ones, never half of each.
+// either the old chunks or the new ones, never half of each. Write transactions are IMMEDIATE: they take the write
+// lock when they start, so a second process waits (busy_timeout) instead of failing with SQLITE_BUSY_SNAPSHOT.
 import type { AppError, FileState, FileStatus, Passage } from '../contract/api.js';
 import type { Chunk } from '../ingest/chunk.js';
 import type { Db } from './db.js';
@@ -84,7 +85,7 @@ export function replaceDocument(db: Db, info: DocumentInfo, chunks: NewChunk[], 
       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
     const added = chunks.map((c, i) => Number(insert.run(row.id, i, c.text, c.charStart, c.charEnd, c.page, JSON.stringify(c.headingPath), c.tokenCount).lastInsertRowid));
     return { documentId: row.id, removed, added };
-  })();
+  }).immediate();
 }
 
 /** Records a file that was not indexed, with the reason the user will see; drops any chunks it had. */
@@ -100,7 +101,7 @@ export function markSkipped(db: Db, info: DocumentInfo, state: 'skipped' | 'erro
         problem=excluded.problem, note=NULL`)
       .run({ path: info.path, folder: info.folder, hash: info.hash, size: info.size, mtimeMs: info.mtimeMs, state, reason, now: new Date().toISOString(), problem: toJson(problem) });
     return removed;
-  })();
+  }).immediate();
 }
 
 export function removeDocument(db: Db, path: string): number[] {
@@ -110,7 +111,7 @@ export function removeDocument(db: Db, path: string): number[] {
     const removed = chunkIdsOf(db, existing.id);
     db.prepare('DELETE FROM documents WHERE id = ?').run(existing.id);
     return removed;
-  })();
+  }).immediate();
 }
 
 export function listFiles(db: Db, state?: FileState): FileStatus[] {
