@@ -25,6 +25,7 @@ import { openDb } from '../../core/store/db.js';
 import { replaceDocument } from '../../core/store/documents.js';
 import { HNSW_FROM, readVectors, storeVectors, VectorIndex } from '../../core/store/vector-index.js';
 import { EXPANSION_SEARCH, HnswBackend, HNSW_FILE } from '../../core/store/hnsw-index.js';
+import { fillNormal, mulberry32 } from '../../core/models/synth/random.js';
 import { tempDir } from '../support/temp.js';
 import { benchModels, cranfieldDocs, cranfieldQueries, percentile, round } from './corpus.js';
 
@@ -40,28 +41,9 @@ const TOPICS = 1000;
 const K = DEFAULT_SETTINGS.retrieveK;
 const DIM_SEED = 0x5eed;
 
-/** mulberry32: a small seeded generator, so build and query regenerate the same vectors. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
-function gaussianUnit(dim: number, r: () => number): Float32Array {
-  const v = new Float32Array(dim);
-  for (let i = 0; i < dim; i += 2) {
-    const u = Math.max(r(), 1e-12), w = r();
-    const m = Math.sqrt(-2 * Math.log(u));
-    v[i] = m * Math.cos(2 * Math.PI * w);
-    if (i + 1 < dim) v[i + 1] = m * Math.sin(2 * Math.PI * w);
-  }
-  return normalise(v);
-}
+/** Seeded, so the build and query processes regenerate the same vectors. */
+const rng = mulberry32;
+const gaussianUnit = (dim: number, r: () => number) => normalise(fillNormal(new Float32Array(dim), 1, r));
 
 const mix = (a: Float32Array, b: Float32Array, w: number) => normalise(a.map((x, i) => x + w * b[i]!));
 const topicOf = (doc: number) => Math.floor(rng(doc * 7919 + DIM_SEED)() * TOPICS);
