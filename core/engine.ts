@@ -13,6 +13,7 @@ import { EngineError, Library } from './engine/library.js';
 import { ModelRuntime } from './engine/runtime.js';
 import { Answers } from './engine/answers.js';
 import { Searches } from './engine/searches.js';
+import { executionReport } from './embed/execution-report.js';
 import { downloadModel, importModel, modelStatus } from './models/index.js';
 import { getMeta, openDb, setMeta, type Db } from './store/db.js';
 import { counts, getPassages, listFiles } from './store/documents.js';
@@ -90,7 +91,18 @@ export class Engine implements EngineApi {
       dense: await this.runtime.denseState(), cross: await this.searches.crossState(),
       llm: await this.answers.llmState(), indexing: this.library.progress,
       vectorState: await this.runtime.vectorState(), chunksWithoutVectors: n.chunks - n.vectors,
+      execution: await this.execution(),
     };
+  }
+
+  private async execution(): Promise<NonNullable<EngineStatus['execution']>> {
+    const out: NonNullable<EngineStatus['execution']> = {};
+    const requested = this.settings.executionProvider;
+    const embedder = await this.runtime.embedderNow();
+    if (embedder.ok) out.embedder = executionReport(this.settings.embedderModel, embedder.value.session, requested);
+    const cross = await this.searches.crossEncoder();
+    if (cross) out.crossEncoder = executionReport(this.settings.crossEncoderModel, cross.session, requested, cross.batchTokens);
+    return out;
   }
 
   private models(): ModelStatus[] {

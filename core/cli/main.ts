@@ -1,5 +1,6 @@
 // localrag: the engine from a terminal. Commands and their --json output are a stable interface for scripts.
 import { EXIT, UsageError } from './args.js';
+import { EXECUTION_PROVIDERS } from '../contract/vocabulary.js';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> }> = {
   index: { summary: 'index <folder...>          add folders and index them (incremental)', load: () => import('./commands/index.js') },
@@ -15,7 +16,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv
 
 function usage(): string {
   return ['usage: localrag <command> [options]', '', ...Object.values(COMMANDS).map((c) => `  ${c.summary}`), '',
-    'common options: --store <dir> --models <dir> --json --provider auto|cpu|cuda|dml|coreml --embedder <id> --cross-encoder <id>'].join('\n');
+    `common options: --store <dir> --models <dir> --json --provider ${EXECUTION_PROVIDERS.join('|')} --embedder <id> --cross-encoder <id>`].join('\n');
 }
 
 async function main(argv: string[]): Promise<number> {

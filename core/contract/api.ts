@@ -44,6 +44,10 @@ export interface FileStatus {
   chunks: number;
   bytes: number;
   indexedAt?: string;
+  /** The reason as an AppError (stable code, params), for the UI to word in the user's language. */
+  problem?: AppError;
+  /** A note on an indexed file: decoded from another encoding (with losses), only the first pages of a PDF... */
+  note?: AppError;
 }
 
 export interface IndexProgress {
@@ -90,6 +94,10 @@ export interface ModelStatus {
   provenance?: string;
   quantized?: boolean;
   howToGet?: string;
+  /** The hub commit the files were downloaded at. */
+  revision?: string;
+  /** The files as verified at download (sha256 of each; source = repo/path it came from). */
+  files?: { path: string; size: number; sha256: string; source?: string }[];
 }
 
 export interface DownloadProgress {
@@ -99,6 +107,10 @@ export interface DownloadProgress {
   total: number | null;
   done: boolean;
   error?: AppError;
+  /** The whole download: bytes so far (resumed = found on disk from an earlier attempt), speed and time left. */
+  overall?: { loaded: number; total: number; resumed: number; bytesPerSecond: number | null; etaSeconds: number | null };
+  /** Something to tell the user that is not an error (a renamed repo, no int8 file for this CPU). */
+  note?: string;
 }
 
 // ---------- retrieval and reranking ----------
@@ -164,6 +176,8 @@ export interface SearchResult extends RerankParams {
   dense: ComponentState;
   cross: ComponentState;
   provider: string;
+  /** Set when the question or most cross-scored passages are in a language the cross-encoder does not cover. */
+  crossLanguage?: AppError;
 }
 
 // ---------- answers ----------
@@ -229,6 +243,8 @@ export interface EngineStatus {
   vectorState?: VectorState;
   /** Chunks without a stored vector yet (while re-embedding: how many are left). */
   chunksWithoutVectors?: number;
+  /** Where each loaded model really runs, measured once per session (absent for a model that is not loaded). */
+  execution?: { embedder?: ExecutionReport; crossEncoder?: ExecutionReport };
 }
 
 // ---------- vector integrity ----------
@@ -256,6 +272,23 @@ export interface VectorCheckReport {
   after: VectorIndexFindings | null;
   generation: number;
   ms: number;
+}
+
+/** What was asked of the execution providers for one model and what it got. */
+export interface ExecutionReport {
+  model: string;
+  /** The ONNX file in use (fp32 on GPU providers, int8 on the CPU when preferred). */
+  file: string;
+  requested: string;
+  provider: string;
+  /** Why a tried GPU provider is not running the model (failed to start, failed its first run, slower than the CPU). */
+  fallbackReason: string | null;
+  /** Milliseconds of the warm probe run per provider that completed it. */
+  probeMs?: Record<string, number>;
+  /** Share of graph nodes each provider ran during the probe, e.g. { webgpu: 0.9, cpu: 0.1 }. */
+  placement?: Record<string, number> | null;
+  /** Padded tokens per cross-encoder batch on this provider. */
+  batchTokens?: number;
 }
 
 // ---------- evaluation ----------

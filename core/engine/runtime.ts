@@ -5,6 +5,7 @@
 import type { AppError, ComponentState } from '../contract/api.js';
 import type { Settings } from '../contract/settings.js';
 import type { VectorState } from '../contract/vocabulary.js';
+import { AppErrorException } from '../contract/app-error.js';
 import { Embedder } from '../embed/embedder.js';
 import { modelStatus, resolveModelDir, missingModelError } from '../models/index.js';
 import type { Db } from '../store/db.js';
@@ -41,7 +42,8 @@ export class ModelRuntime {
     private readonly log: (line: string) => void,
   ) {}
 
-  private embedderNow(): Promise<Loaded<Embedder>> {
+  /** The embedder alone (loaded once), whether or not the stored vectors are its own. */
+  embedderNow(): Promise<Loaded<Embedder>> {
     this.embedder ??= this.loadEmbedder();
     return this.embedder;
   }
@@ -53,6 +55,7 @@ export class ModelRuntime {
     try {
       return { ok: true, value: await Embedder.load({ id: s.embedderModel, modelDir: resolveModelDir(this.modelsDir, s.embedderModel), settings: s, log: this.log }) };
     } catch (err) {
+      if (err instanceof AppErrorException) return { ok: false, error: err.appError }; // says what to do already
       return { ok: false, error: { code: 'embedder-failed', message: `The embedder ${s.embedderModel} could not start: ${(err as Error).message}`, action: 'Re-download or re-import the model in Library > Models.', params: { model: s.embedderModel } } };
     }
   }

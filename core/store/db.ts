@@ -124,6 +124,11 @@ const MIGRATIONS: { version: number; why: string; up: (db: Db) => void }[] = [
       if (broken.length) throw new Error(`migration 2 would break ${broken.length} references`);
     },
   },
+  {
+    version: 3,
+    why: 'files carry their problem and note as AppError JSON, so the UI can word them in the user\'s language',
+    up: (db) => db.exec('ALTER TABLE documents ADD COLUMN problem TEXT; ALTER TABLE documents ADD COLUMN note TEXT;'),
+  },
 ];
 
 const SCHEMA_VERSION = MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 1);

@@ -1,5 +1,5 @@
 // localrag models list|download <id>|import <folder> --role R|synth [--preset tiny|bench]
-import type { ModelRole } from '../../contract/api.js';
+import type { DownloadProgress, ModelRole } from '../../contract/api.js';
 import { EXIT, num, parse, printJson, UsageError } from '../args.js';
 import { openEngine } from '../open-engine.js';
 import { modelsDirOf } from '../args.js';
@@ -9,6 +9,7 @@ export async function run(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   const { values, positionals } = parse(rest, {
     role: { type: 'string' }, id: { type: 'string' }, preset: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' },
+    hub: { type: 'string' },
   });
   if (sub === 'synth') {
     const modelsDir = typeof values.out === 'string' ? values.out : modelsDirOf(values);
@@ -25,7 +26,8 @@ export async function run(argv: string[]): Promise<number> {
     values.json ? printJson(r) : console.log(`models ready in ${modelsDir}:\n  embedder ${r.embedderDir}\n  cross-encoder ${r.crossEncoderDir}\n(random weights: relevance is meaningless; use them to try the app and for tests)`);
     return EXIT.ok;
   }
-  const engine = await openEngine(values);
+  // --hub <url>: a Hugging Face Hub mirror for this command (Settings > hubHost otherwise).
+  const engine = await openEngine(values, typeof values.hub === 'string' ? { hubHost: values.hub } : {});
   try {
     if (sub === 'list' || sub === undefined) {
       const status = await engine.getStatus();
@@ -38,8 +40,12 @@ export async function run(argv: string[]): Promise<number> {
       if (!id) throw new UsageError('models download <id>');
       const unsubscribe = engine.subscribe((event, p) => {
         if (event === 'onDownloadProgress' && !values.json) {
-          const d = p as { file: string; loaded: number; total: number | null };
-          process.stderr.write(`\r\x1b[2K${d.file} ${(d.loaded / 1e6).toFixed(1)}${d.total ? ` / ${(d.total / 1e6).toFixed(1)}` : ''} MB`);
+          const d = p as DownloadProgress;
+          if (d.note) process.stderr.write(`\r\x1b[2K${d.note}\n`);
+          const o = d.overall;
+          const eta = o?.etaSeconds != null ? `, ${Math.ceil(o.etaSeconds)} s left` : '';
+          const all = o ? ` (all files ${(o.loaded / 1e6).toFixed(1)} / ${(o.total / 1e6).toFixed(1)} MB${eta})` : '';
+          process.stderr.write(`\r\x1b[2K${d.file} ${(d.loaded / 1e6).toFixed(1)}${d.total ? ` / ${(d.total / 1e6).toFixed(1)}` : ''} MB${all}`);
         }
       });
       const status = await engine.downloadModel({ id });

@@ -16,6 +16,9 @@ export async function run(argv: string[]): Promise<number> {
     for (const [name, state] of [['dense retrieval', s.dense], ['cross-encoder', s.cross], [`llm (${s.llm.backend})`, s.llm]] as const) {
       console.log(`${name}: ${state.status === 'ok' ? 'ok' : `${state.status}: ${state.error.message}`}`);
     }
+    for (const r of [s.execution?.embedder, s.execution?.crossEncoder]) {
+      if (r) console.log(`${r.model} runs on ${r.provider} (asked: ${r.requested})${r.fallbackReason ? `: ${r.fallbackReason}` : ''}`);
+    }
     return EXIT.ok;
   } finally {
     await engine.close();
