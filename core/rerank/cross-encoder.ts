@@ -1,7 +1,8 @@
 // The cross-encoder: reads query and passage together and returns one relevance logit per pair. One ONNX session
 // per model, reused; pairs sorted by length and batched so padding only reaches the longest pair of each batch.
 import type { Settings } from '../contract/settings.js';
-import { createOnnxSession, modelFile, runBert, type OnnxSession } from '../embed/onnx-session.js';
+import { batchTokensFor, openSession, runBert, type OnnxSession } from '../embed/onnx-session.js';
+import { checkLogits } from '../embed/model-io.js';
 import { profileFor, type ModelProfile } from '../embed/profiles.js';
 import { loadTokenizer, padBatch, type Encoded, type TextTokenizer } from '../embed/tokenizer.js';
 import { modelFingerprint } from '../models/fingerprint.js';
@@ -75,14 +76,25 @@ export class CrossEncoder {
   static async load(opts: CrossEncoderOptions): Promise<CrossEncoder> {
     const profile = profileFor(opts.id, opts.modelDir, 'cross-encoder');
     const tokenizer = await loadTokenizer(opts.modelDir);
-    const onnx = await createOnnxSession(modelFile(opts.modelDir, opts.settings.preferQuantized), opts.settings.executionProvider, opts.log);
-    if (!onnx.outputNames.length) throw new Error(`${onnx.modelPath} has no outputs`);
     const maxLength = Math.min(opts.settings.crossMaxLength, profile.maxLength);
-    return new CrossEncoder(profile, tokenizer, onnx, maxLength, opts.settings.crossBatchSize, opts.batchTokens ?? DEFAULT_BATCH_TOKENS, opts.pairsPerCall, modelFingerprint(opts.modelDir, onnx.modelPath));
+    // The probe (core/embed/onnx-session.ts): pairs of realistic lengths whose logits must be finite, one per pair.
+    const pairs = Array.from({ length: 4 }, (_, i) => tokenizer.encodePair('probe question about lift', 'probe passage about drag '.repeat(2 + i * 8), maxLength));
+    const probeBatch = padBatch(pairs, tokenizer.padId);
+    const onnx = await openSession({
+      modelDir: opts.modelDir, preferQuantized: opts.settings.preferQuantized, setting: opts.settings.executionProvider, log: opts.log,
+      probe: async (s) => {
+        const result = await runBert(s, probeBatch);
+        checkLogits(result.logits ?? result[s.outputNames[0]!], probeBatch.rows, s.modelPath, result);
+      },
+    });
+    // The batch budget is the provider's (batchTokensFor) unless the caller measured its own.
+    return new CrossEncoder(profile, tokenizer, onnx, maxLength, opts.settings.crossBatchSize, opts.batchTokens ?? batchTokensFor(onnx.provider), opts.pairsPerCall, modelFingerprint(opts.modelDir, onnx.modelPath));
   }
 
   get provider(): string { return this.onnx.provider; }
   get fallbackReason(): string | null { return this.onnx.fallbackReason; }
+  /** The session as it was chosen: probe times and node placement per provider. */
+  get session(): OnnxSession { return this.onnx; }
   get modelPath(): string { return this.onnx.modelPath; }
   get quantized(): boolean { return this.onnx.modelPath.endsWith('_quantized.onnx'); }
   /** Pairs per model call: one for int8 (see QUANTIZED_PAIRS_PER_CALL), else crossBatchSize. */

@@ -40,6 +40,7 @@ const { values: flags } = parseArgs({
     'no-small': { type: 'boolean', default: false },
     embedder: { type: 'string' },
     cross: { type: 'string' },
+    provider: { type: 'string', default: 'cpu' }, // an EXECUTION_PROVIDERS value; the device check runs webgpu / cuda
   },
 });
 const K = 100;
@@ -59,7 +60,7 @@ const questionCount = Number(flags.questions ?? (flags.quick ? 3 : 8));
 const embedderDir = flags.embedder ?? process.env.LOCALRAG_BENCH_EMBEDDER;
 const crossDir = flags.cross ?? process.env.LOCALRAG_BENCH_CROSS;
 const dirs = embedderDir && crossDir ? { embedderDir, crossEncoderDir: crossDir } : await benchModels();
-const settings: Settings = { ...DEFAULT_SETTINGS, executionProvider: 'cpu' };
+const settings: Settings = { ...DEFAULT_SETTINGS, executionProvider: flags.provider as Settings['executionProvider'] };
 const load = (preferQuantized: boolean) => CrossEncoder.load({ id: 'ms-marco-MiniLM-L-6-v2', modelDir: dirs.crossEncoderDir, settings: { ...settings, preferQuantized } });
 const cross = { fp32: await load(false), int8: await load(true) };
 const seedCross = await CrossEncoder.load({ id: 'ms-marco-MiniLM-L-6-v2', modelDir: dirs.crossEncoderDir, settings: { ...settings, preferQuantized: false, crossBatchSize: 1 } });
