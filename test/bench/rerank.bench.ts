@@ -25,7 +25,7 @@ import { dot, Embedder } from '../../core/embed/embedder.js';
 import { runBert } from '../../core/embed/onnx-session.js';
 import { padBatch, type Encoded } from '../../core/embed/tokenizer.js';
 import { ensureSynthModel, type PresetName } from '../../core/models/synth/index.js';
-import { CrossEncoder, DEFAULT_BATCH_TOKENS } from '../../core/rerank/cross-encoder.js';
+import { CrossEncoder } from '../../core/rerank/cross-encoder.js';
 import { fuseScores, rankOrder, rankScored } from '../../core/rerank/fuse.js';
 import { Reranker } from '../../core/rerank/rerank.js';
 import { benchModels, cranfieldDocs, cranfieldQueries, percentile, round } from './corpus.js';
@@ -66,7 +66,7 @@ const cross = { fp32: await load(false), int8: await load(true) };
 const seedCross = await CrossEncoder.load({ id: 'ms-marco-MiniLM-L-6-v2', modelDir: dirs.crossEncoderDir, settings: { ...settings, preferQuantized: false, crossBatchSize: 1 } });
 const embedder = await Embedder.load({ id: 'multilingual-e5-small', modelDir: dirs.embedderDir, settings: { ...settings, preferQuantized: false } });
 if (!cross.int8.quantized) console.warn(`warning: no int8 cross-encoder in ${dirs.crossEncoderDir}; the int8 rows run ${cross.int8.modelPath}`);
-// The old way: int8 pairs sharing batches of up to crossBatchSize rows and DEFAULT_BATCH_TOKENS padded tokens.
+// The old way: int8 pairs sharing batches of up to crossBatchSize rows and the CPU's padded-token budget.
 const sharedBatches = await CrossEncoder.load({ id: 'ms-marco-MiniLM-L-6-v2', modelDir: dirs.crossEncoderDir, settings: { ...settings, preferQuantized: true }, pairsPerCall: settings.crossBatchSize });
 // The same int8 file in a session with ORT's default options (what the peer gets), fed exactly as ours.
 const ortDefaults = await ort.InferenceSession.create(cross.int8.modelPath, { executionProviders: ['cpu'], logSeverityLevel: 3 });
@@ -232,7 +232,7 @@ const cores = availableParallelism();
 const summary = {
   bench: 'rerank', provider: cross.int8.provider, cores,
   load: { averageBefore: round(loadBefore, 2), averageAfter: round(loadavg()[0]!, 2), otherProcessesCores: machineLoad.otherProcessesCores === null ? null : round(machineLoad.otherProcessesCores, 2), wallS: round(machineLoad.wallS) },
-  questions: queries.length - 1, candidates: K, topN: TOP_N, batchTokens: DEFAULT_BATCH_TOKENS, crossBatchSize: settings.crossBatchSize, int8PairsPerCall: cross.int8.pairsPerCall,
+  questions: queries.length - 1, candidates: K, topN: TOP_N, batchTokens: cross.int8.batchTokens, crossBatchSize: settings.crossBatchSize, int8PairsPerCall: cross.int8.pairsPerCall,
   passageTokens: { mean: round(passageTokens.reduce((s, x) => s + x, 0) / passageTokens.length), min: Math.min(...passageTokens), max: Math.max(...passageTokens) },
   models: { embedder: embedder.modelPath, crossFp32: cross.fp32.modelPath, crossInt8: cross.int8.modelPath, small: Object.fromEntries(Object.entries(small).map(([k, e]) => [k, e.modelPath])) },
   variants: rows, ratios, determinism,
