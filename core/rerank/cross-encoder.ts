@@ -6,6 +6,9 @@ import { checkLogits } from '../embed/model-io.js';
 import { profileFor, type ModelProfile } from '../embed/profiles.js';
 import { loadTokenizer, padBatch, type Encoded, type TextTokenizer } from '../embed/tokenizer.js';
 import { modelFingerprint } from '../models/fingerprint.js';
+import { batchesOf } from '../embed/batches.js';
+
+export { batchesOf };
 
 export type CrossSettings = Pick<Settings, 'executionProvider' | 'preferQuantized' | 'crossBatchSize' | 'crossMaxLength'>;
 
@@ -139,25 +142,6 @@ export class CrossEncoder {
   async close(): Promise<void> {
     await this.onnx.session.release();
   }
-}
-
-/**
- * Splits lengths sorted ascending into consecutive batches of at most maxRows rows and maxTokens padded tokens
- * (rows x the batch's last, longest, length); a single pair over the budget still gets a batch of its own.
- * Returns positions into the sorted list.
- */
-export function batchesOf(sortedLengths: readonly number[], maxRows: number, maxTokens: number): number[][] {
-  const batches: number[][] = [];
-  let current: number[] = [];
-  sortedLengths.forEach((len, k) => {
-    if (current.length && (current.length >= maxRows || (current.length + 1) * len > maxTokens)) {
-      batches.push(current);
-      current = [];
-    }
-    current.push(k);
-  });
-  if (current.length) batches.push(current);
-  return batches;
 }
 
 /**
