@@ -7,6 +7,7 @@ import type {
   AnswerResult, EngineApi, EngineStatus, EventName, FileStatus, HistoryEntry, IndexSummary, LocalRagEvents,
   ModelStatus, Passage, SearchRequest, SearchResult, RefuseRequest, AskRequest, EvalReport, LlmBackend, AppError,
 } from './contract/api.js';
+import type { Conversation, ConversationDetail, ConversationExport } from './contract/api.js';
 import { DEFAULT_SETTINGS, mergeSettings, type Settings } from './contract/settings.js';
 import { EngineError, Library } from './engine/library.js';
 import { ModelRuntime } from './engine/runtime.js';
@@ -205,6 +206,26 @@ export class Engine implements EngineApi {
     if (!existsSync(file)) return null;
     const report = JSON.parse(readFileSync(file, 'utf8')) as EvalReport;
     return !req.collection || report.collection === req.collection ? report : null;
+  }
+
+  async listConversations(req: { query?: string; limit?: number }): Promise<Conversation[]> {
+    return this.answers.listConversations(req.query, req.limit ?? 200);
+  }
+
+  async getConversation(req: { id: string }): Promise<ConversationDetail> {
+    return this.answers.getConversation(req.id);
+  }
+
+  async renameConversation(req: { id: string; title: string }): Promise<Conversation> {
+    return this.answers.renameConversation(req.id, req.title);
+  }
+
+  async deleteConversation(req: { id: string }): Promise<{ deleted: boolean }> {
+    return { deleted: this.answers.deleteConversation(req.id) };
+  }
+
+  async exportConversation(req: { id: string }): Promise<ConversationExport> {
+    return this.answers.exportConversation(req.id);
   }
 
   async close(): Promise<void> {

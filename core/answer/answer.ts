@@ -17,6 +17,8 @@ export interface AnswerRequest {
   signal: AbortSignal;
   onToken(t: string): void;
   onTiming(t: StageTiming): void;
+  /** Called once the prompt is fitted, before generation: which passages (1-based in search.top) made it. */
+  onPromptFitted?(included: number[], dropped: number[]): void;
 }
 
 /** Where the search's waterfall ends: the answer stages are drawn after it. */
@@ -75,6 +77,7 @@ export async function generateAnswer(req: AnswerRequest): Promise<AnswerResult> 
     });
     sources = prompt.included.map((n) => search.top[n - 1]!);
     dropped = prompt.dropped;
+    req.onPromptFitted?.(prompt.included, prompt.dropped);
     const promptMs = performance.now() - t0;
     llmStart = base + promptMs;
     emit({

@@ -37,7 +37,7 @@ export const REQUEST_SCHEMAS = {
   listFiles: z.object({ state: z.enum(FILE_STATES).optional() }).strict(),
   search: z.object({ question, params: rerankParams.optional(), retrieveK: z.number().int().min(1).max(1000).optional() }).strict(),
   refuse: z.object({ queryId: id, params: rerankParams }).strict(),
-  ask: z.object({ requestId: id, question, params: rerankParams.optional() }).strict(),
+  ask: z.object({ requestId: id, question, params: rerankParams.optional(), conversationId: id.optional() }).strict(),
   cancel: z.object({ requestId: id }).strict(),
   getPassage: z.object({ chunkId: z.number().int().min(0) }).strict(),
   history: z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict(),
@@ -45,6 +45,11 @@ export const REQUEST_SCHEMAS = {
   importModel: z.object({ role: z.enum(MODEL_ROLES), folder: folderPath, id: id.optional() }).strict(),
   downloadModel: z.object({ id }).strict(),
   getEvalReport: z.object({ collection: z.string().min(1).max(200).optional() }).strict(),
+  listConversations: z.object({ query: z.string().max(500).optional(), limit: z.number().int().min(1).max(1000).optional() }).strict(),
+  getConversation: z.object({ id }).strict(),
+  renameConversation: z.object({ id, title: z.string().trim().min(1, 'the name is empty').max(200) }).strict(),
+  deleteConversation: z.object({ id }).strict(),
+  exportConversation: z.object({ id }).strict(),
 } satisfies { [M in ApiMethod]: z.ZodType<ApiRequest<M>> };
 
 /** Thrown (and sent over the wire as its `appError`) when a payload does not match its method's schema. */

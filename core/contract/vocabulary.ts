@@ -32,3 +32,11 @@ export type FileState = (typeof FILE_STATES)[number];
 /** The roles a model can play. */
 export const MODEL_ROLES = ['embedder', 'cross-encoder', 'llm'] as const;
 export type ModelRole = (typeof MODEL_ROLES)[number];
+
+/** Where an answer's history row stands: 'running' until it ends in one of the other three (a crash included). */
+export const HISTORY_STATES = ['running', 'done', 'failed', 'cancelled'] as const;
+export type HistoryState = (typeof HISTORY_STATES)[number];
+
+/** How a follow-up question became the standalone question retrieval ran on. */
+export const STANDALONE_METHODS = ['first-question', 'llm', 'key-terms'] as const;
+export type StandaloneMethod = (typeof STANDALONE_METHODS)[number];

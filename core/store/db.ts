@@ -71,7 +71,26 @@ CREATE TABLE IF NOT EXISTS history (
  * Schema changes after version 1, in order: version N's step runs once, in one transaction, on a store at N-1.
  * Append a step (never edit a released one); SCHEMA_VERSION follows from the list.
  */
-const MIGRATIONS: { version: number; why: string; up: (db: Db) => void }[] = [];
+const MIGRATIONS: { version: number; why: string; up: (db: Db) => void }[] = [
+  {
+    version: 2,
+    why: 'conversations (follow-up questions), and history rows that always end in done, failed or cancelled',
+    up: (db) => db.exec(`
+      CREATE TABLE conversations (id TEXT PRIMARY KEY, title TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+      ALTER TABLE history ADD COLUMN conversation_id TEXT REFERENCES conversations(id) ON DELETE CASCADE;
+      ALTER TABLE history ADD COLUMN standalone_question TEXT;
+      ALTER TABLE history ADD COLUMN standalone_method TEXT;
+      ALTER TABLE history ADD COLUMN error TEXT;
+      ALTER TABLE history ADD COLUMN owner_pid INTEGER;
+      CREATE INDEX history_conversation ON history(conversation_id, asked_at);
+      -- Earlier questions become one-question conversations, so they stay in the list.
+      INSERT INTO conversations(id, title, created_at, updated_at) SELECT request_id, substr(question, 1, 80), asked_at, asked_at FROM history;
+      UPDATE history SET conversation_id = request_id,
+        status = CASE status WHEN 'ok' THEN 'done' WHEN 'cancelled' THEN 'cancelled' ELSE 'failed' END,
+        error = CASE status WHEN 'running' THEN '{"code":"answer-interrupted","message":"The app stopped before this answer was finished.","action":"Ask the question again."}' END;
+    `),
+  },
+];
 
 const SCHEMA_VERSION = MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 1);
 

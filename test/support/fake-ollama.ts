@@ -35,6 +35,8 @@ export interface FakeOllama {
   models: string[];
   /** The script for the next /api/chat requests; 'normal' until changed. */
   script: ChatScript;
+  /** Picks a script per /api/chat request from its body (e.g. by system prompt); `script` when it returns nothing. */
+  scriptFor?: (body: Record<string, unknown> | null) => ChatScript | undefined;
   requests: RecordedRequest[];
   chatRequests(): RecordedRequest[];
   close(): Promise<void>;
@@ -106,7 +108,7 @@ async function handle(fake: FakeOllama, req: IncomingMessage, res: ServerRespons
     if (!fake.models.includes(withTag(model))) {
       return sendJson(res, 404, { error: `model "${model}" not found, try pulling it first` });
     }
-    return chat(fake.script, model, body, res, state);
+    return chat(fake.scriptFor?.(body) ?? fake.script, model, body, res, state);
   }
   sendJson(res, 404, { error: 'not found' });
 }
