@@ -13,7 +13,7 @@ import { EngineError, Library } from './engine/library.js';
 import { ModelRuntime } from './engine/runtime.js';
 import { Answers } from './engine/answers.js';
 import { Searches } from './engine/searches.js';
-import { downloadModel, importModel, modelStatus } from './models/index.js';
+import { downloadModel, importModel, listModels, modelStatus } from './models/index.js';
 import { getMeta, openDb, setMeta, type Db } from './store/db.js';
 import { counts, getPassages, listFiles } from './store/documents.js';
 import { parseFile } from './ingest/parse/index.js';
@@ -64,7 +64,7 @@ export class Engine implements EngineApi {
     this.runtime = new ModelRuntime(this.db, opts.storeDir, opts.modelsDir, settings, this.log);
     this.library = new Library(this.db, this.runtime, settings, (p) => this.emit('onIndexProgress', p), this.log, opts.maxFileBytes);
     this.searches = new Searches(this.db, this.runtime, opts.modelsDir, settings, this.log);
-    this.answers = new Answers(this.db, this.searches, settings, (e, p) => this.emit(e, p));
+    this.answers = new Answers(this.db, this.searches, settings, (e, p) => this.emit(e, p), opts.modelsDir);
   }
 
   async start(): Promise<void> {
@@ -86,7 +86,7 @@ export class Engine implements EngineApi {
       version: '0.1.0', storeDir: this.opts.storeDir, modelsDir: this.opts.modelsDir, folders: this.library.folders(),
       documents: n.documents, chunks: n.chunks, vectors: n.vectors, models: this.models(),
       dense: await this.runtime.denseState(), cross: await this.searches.crossState(),
-      llm: await this.answers.llmState(), indexing: this.library.progress,
+      llm: await this.answers.llmState(), indexing: this.library.progress, installed: listModels(this.opts.modelsDir),
     };
   }
 

@@ -45,6 +45,8 @@ export interface FileStatus {
   state: FileState;
   /** Why a file was skipped or failed, in the user's words. */
   reason?: string;
+  /** The reason's stable code, for showing it in the interface's language. */
+  reasonCode?: string;
   chunks: number;
   bytes: number;
   indexedAt?: string;
@@ -62,6 +64,8 @@ export interface IndexProgress {
   currentFile?: string;
   skipped: number;
   error?: AppError;
+  /** 0..1 by estimated time (reading files and embedding go at different speeds); 1 when done. */
+  fractionDone?: number;
 }
 
 export interface IndexSummary {
@@ -280,6 +284,8 @@ export interface EngineStatus {
   cross: ComponentState;
   llm: ComponentState & { backend: LlmBackend; model: string | null; installed?: string[] };
   indexing: IndexProgress | null;
+  /** Every model folder in the models folder, for the Settings pickers. */
+  installed?: ModelStatus[];
 }
 
 // ---------- evaluation ----------

@@ -42,6 +42,8 @@ export class Answers {
     private readonly searches: Searches,
     private readonly getSettings: () => Settings,
     private readonly emit: Emit,
+    /** Where GGUF files are offered from for the embedded backend (listLlmModels). */
+    private readonly modelsDir?: string,
   ) {
     // Rows a killed process left 'running' end as failed, so every question in history has an outcome.
     repairInterruptedAnswers(db);
@@ -52,7 +54,7 @@ export class Answers {
     const key = s.llmBackend === 'ollama' ? `ollama:${s.ollamaHost}` : `embedded:${s.embeddedModelPath}`;
     let c = this.clients.get(key);
     if (!c) {
-      c = s.llmBackend === 'ollama' ? new OllamaClient({ host: s.ollamaHost }) : new EmbeddedClient({ modelPath: s.embeddedModelPath });
+      c = s.llmBackend === 'ollama' ? new OllamaClient({ host: s.ollamaHost }) : new EmbeddedClient({ modelPath: s.embeddedModelPath, modelsDir: this.modelsDir });
       this.clients.set(key, c);
     }
     return c;

@@ -21,6 +21,8 @@ export interface WalkSkipped {
   relPath: string;
   skipped: true;
   reason: string;
+  /** The reason's stable code (for the interface's translations), when it has one. */
+  code?: string;
 }
 
 export type WalkEntry = WalkFile | WalkSkipped;
@@ -49,7 +51,9 @@ function linkProblem(err: unknown): string {
 export async function* walkFolder(root: string, opts: WalkOptions = {}): AsyncIterable<WalkEntry> {
   const absRoot = resolve(root);
   const maxBytes = opts.maxFileBytes ?? Number.POSITIVE_INFINITY;
-  const skip = (path: string, reason: string): WalkSkipped => ({ path, relPath: relative(absRoot, path), skipped: true, reason });
+  const skip = (path: string, why: string | { code: string; reason: string }): WalkSkipped => ({
+    path, relPath: relative(absRoot, path), skipped: true, ...(typeof why === 'string' ? { reason: why } : why),
+  });
 
   let rootReal: string;
   try {
@@ -60,7 +64,7 @@ export async function* walkFolder(root: string, opts: WalkOptions = {}): AsyncIt
     }
     rootReal = await realpath(absRoot);
   } catch (err) {
-    yield skip(absRoot, fsReason(err, 'folder').reason);
+    yield skip(absRoot, fsReason(err, 'folder'));
     return;
   }
 
@@ -78,7 +82,7 @@ export async function* walkFolder(root: string, opts: WalkOptions = {}): AsyncIt
     try {
       dirents = await readdir(dir, { withFileTypes: true });
     } catch (err) {
-      yield skip(dir, fsReason(err, 'folder').reason);
+      yield skip(dir, fsReason(err, 'folder'));
       return;
     }
     dirents.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -111,16 +115,16 @@ export async function* walkFolder(root: string, opts: WalkOptions = {}): AsyncIt
         try {
           st = await stat(abs);
         } catch (err) {
-          yield skip(abs, fsReason(err).reason);
+          yield skip(abs, fsReason(err));
           continue;
         }
       }
       if (!st.isFile()) {
-        yield skip(abs, 'not a regular file (pipe, socket or device): not indexed');
+        yield skip(abs, { code: 'not-a-file', reason: 'not a regular file (pipe, socket or device): not indexed' });
         continue;
       }
       if (st.size > maxBytes) {
-        yield skip(abs, tooLargeReason(st.size, maxBytes));
+        yield skip(abs, { code: 'too-large', reason: tooLargeReason(st.size, maxBytes) });
         continue;
       }
       yield { path: abs, relPath: relative(absRoot, abs), size: st.size, mtimeMs: st.mtimeMs };
@@ -137,7 +141,7 @@ export async function* walkFolder(root: string, opts: WalkOptions = {}): AsyncIt
       real = await realpath(link);
       realParent = await realpath(dirname(link));
     } catch (err) {
-      yield skip(link, fsReason(err, 'folder').reason);
+      yield skip(link, fsReason(err, 'folder'));
       continue;
     }
     if (realParent === real || realParent.startsWith(real + sep)) {

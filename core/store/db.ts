@@ -90,6 +90,11 @@ const MIGRATIONS: { version: number; why: string; up: (db: Db) => void }[] = [
         error = CASE status WHEN 'running' THEN '{"code":"answer-interrupted","message":"The app stopped before this answer was finished.","action":"Ask the question again."}' END;
     `),
   },
+  {
+    version: 3,
+    why: 'the stable code of why a file was not indexed, so the interface can say it in the user\'s language',
+    up: (db) => db.exec('ALTER TABLE documents ADD COLUMN reason_code TEXT'),
+  },
 ];
 
 const SCHEMA_VERSION = MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 1);

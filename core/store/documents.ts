@@ -33,6 +33,7 @@ export interface DocumentInfo {
 interface DocumentRow {
   id: number; path: string; folder: string; hash: string | null; size: number; mtime_ms: number;
   state: FileState; reason: string | null; chunker_key: string | null; chunks: number; indexed_at: string | null;
+  reason_code: string | null;
 }
 
 const toDocument = (r: DocumentRow): StoredDocument => ({
@@ -75,16 +76,16 @@ export function replaceDocument(db: Db, info: DocumentInfo, chunks: NewChunk[], 
 }
 
 /** Records a file that was not indexed, with the reason the user will see; drops any chunks it had. */
-export function markSkipped(db: Db, info: DocumentInfo, state: 'skipped' | 'error' | 'pending', reason: string): number[] {
+export function markSkipped(db: Db, info: DocumentInfo, state: 'skipped' | 'error' | 'pending', reason: string, reasonCode?: string): number[] {
   return db.transaction(() => {
     const existing = getDocument(db, info.path);
     const removed = existing ? chunkIdsOf(db, existing.id) : [];
     if (existing) db.prepare('DELETE FROM chunks WHERE document_id = ?').run(existing.id);
-    db.prepare(`INSERT INTO documents(path, folder, hash, size, mtime_ms, state, reason, chunks, indexed_at)
-      VALUES (@path, @folder, @hash, @size, @mtimeMs, @state, @reason, 0, @now)
+    db.prepare(`INSERT INTO documents(path, folder, hash, size, mtime_ms, state, reason, reason_code, chunks, indexed_at)
+      VALUES (@path, @folder, @hash, @size, @mtimeMs, @state, @reason, @reasonCode, 0, @now)
       ON CONFLICT(path) DO UPDATE SET hash=excluded.hash, size=excluded.size, mtime_ms=excluded.mtime_ms,
-        state=excluded.state, reason=excluded.reason, chunks=0, chunker_key=NULL, indexed_at=excluded.indexed_at`)
-      .run({ ...info, state, reason, now: new Date().toISOString() });
+        state=excluded.state, reason=excluded.reason, reason_code=excluded.reason_code, chunks=0, chunker_key=NULL, indexed_at=excluded.indexed_at`)
+      .run({ ...info, state, reason, reasonCode: reasonCode ?? null, now: new Date().toISOString() });
     return removed;
   })();
 }
@@ -105,7 +106,7 @@ export function listFiles(db: Db, state?: FileState): FileStatus[] {
     : db.prepare('SELECT * FROM documents ORDER BY path').all()) as DocumentRow[];
   return rows.map((r) => ({
     path: r.path, state: r.state, reason: r.reason ?? undefined, chunks: r.chunks, bytes: r.size,
-    indexedAt: r.indexed_at ?? undefined,
+    indexedAt: r.indexed_at ?? undefined, ...(r.reason_code ? { reasonCode: r.reason_code } : {}),
   }));
 }
 
