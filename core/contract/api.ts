@@ -1,11 +1,11 @@
 // The one API contract between the engine and every front end (Electron IPC, HTTP+SSE serve mode, CLI --json).
 // Types only plus the method/event name lists: the renderer imports this file and nothing else from core/.
 import type { Settings } from './settings.js';
-import type { FileState, LlmBackend, ModelRole, Normalisation, RerankMode } from './vocabulary.js';
-import type { HistoryState, StandaloneMethod } from './vocabulary.js';
+import type { FileState, LlmBackend, ModelRole, Normalisation, RerankMode, VectorIndexKind, VectorState } from './vocabulary.js';
 
 export type { Settings } from './settings.js';
-export type { FileState, LlmBackend, ModelRole, Normalisation, RerankMode } from './vocabulary.js';
+export type { FileState, LlmBackend, ModelRole, Normalisation, RerankMode, VectorIndexKind, VectorState } from './vocabulary.js';
+import type { HistoryState, StandaloneMethod } from './vocabulary.js';
 export type { HistoryState, StandaloneMethod } from './vocabulary.js';
 
 /** An error the UI can show: a stable code, one sentence for the user, and what to do next. */
@@ -45,11 +45,13 @@ export interface FileStatus {
   state: FileState;
   /** Why a file was skipped or failed, in the user's words. */
   reason?: string;
-  /** The reason's stable code, for showing it in the interface's language. */
-  reasonCode?: string;
   chunks: number;
   bytes: number;
   indexedAt?: string;
+  /** The reason as an AppError (stable code, params), for the UI to word in the user's language. */
+  problem?: AppError;
+  /** A note on an indexed file: decoded from another encoding (with losses), only the first pages of a PDF... */
+  note?: AppError;
 }
 
 export interface IndexProgress {
@@ -98,6 +100,10 @@ export interface ModelStatus {
   provenance?: string;
   quantized?: boolean;
   howToGet?: string;
+  /** The hub commit the files were downloaded at. */
+  revision?: string;
+  /** The files as verified at download (sha256 of each; source = repo/path it came from). */
+  files?: { path: string; size: number; sha256: string; source?: string }[];
 }
 
 export interface DownloadProgress {
@@ -107,6 +113,10 @@ export interface DownloadProgress {
   total: number | null;
   done: boolean;
   error?: AppError;
+  /** The whole download: bytes so far (resumed = found on disk from an earlier attempt), speed and time left. */
+  overall?: { loaded: number; total: number; resumed: number; bytesPerSecond: number | null; etaSeconds: number | null };
+  /** Something to tell the user that is not an error (a renamed repo, no int8 file for this CPU). */
+  note?: string;
 }
 
 // ---------- retrieval and reranking ----------
@@ -172,6 +182,8 @@ export interface SearchResult extends RerankParams {
   dense: ComponentState;
   cross: ComponentState;
   provider: string;
+  /** Set when the question or most cross-scored passages are in a language the cross-encoder does not cover. */
+  crossLanguage?: AppError;
 }
 
 // ---------- answers ----------
@@ -286,6 +298,56 @@ export interface EngineStatus {
   indexing: IndexProgress | null;
   /** Every model folder in the models folder, for the Settings pickers. */
   installed?: ModelStatus[];
+  /** Whether the stored vectors belong to the embedder in use: 'stale' until an index run re-embeds them. */
+  vectorState?: VectorState;
+  /** Chunks without a stored vector yet (while re-embedding: how many are left). */
+  chunksWithoutVectors?: number;
+  /** Where each loaded model really runs, measured once per session (absent for a model that is not loaded). */
+  execution?: { embedder?: ExecutionReport; crossEncoder?: ExecutionReport };
+}
+
+// ---------- vector integrity ----------
+
+/** What one side of the comparison found: the saved index against SQLite, vector by vector. */
+export interface VectorIndexFindings {
+  kind: VectorIndexKind | null;
+  indexed: number;
+  matched: number;
+  stale: number;
+  orphans: number;
+  duplicates: number;
+  missing: number;
+  unreadable: boolean;
+}
+
+export interface VectorCheckReport {
+  ok: boolean;
+  checkOnly: boolean;
+  dim: number | null;
+  storedVectors: number;
+  digestsWrong: number;
+  found: VectorIndexFindings;
+  repaired: boolean;
+  after: VectorIndexFindings | null;
+  generation: number;
+  ms: number;
+}
+
+/** What was asked of the execution providers for one model and what it got. */
+export interface ExecutionReport {
+  model: string;
+  /** The ONNX file in use (fp32 on GPU providers, int8 on the CPU when preferred). */
+  file: string;
+  requested: string;
+  provider: string;
+  /** Why a tried GPU provider is not running the model (failed to start, failed its first run, slower than the CPU). */
+  fallbackReason: string | null;
+  /** Milliseconds of the warm probe run per provider that completed it. */
+  probeMs?: Record<string, number>;
+  /** Share of graph nodes each provider ran during the probe, e.g. { webgpu: 0.9, cpu: 0.1 }. */
+  placement?: Record<string, number> | null;
+  /** Padded tokens per cross-encoder batch on this provider. */
+  batchTokens?: number;
 }
 
 // ---------- evaluation ----------
@@ -352,6 +414,8 @@ export interface LocalRagApi {
   importModel(req: { role: ModelRole; folder: string; id?: string }): Promise<ModelStatus>;
   downloadModel(req: { id: string }): Promise<ModelStatus>;
   getEvalReport(req: { collection?: string }): Promise<EvalReport | null>;
+  /** Compares the vector index with SQLite vector by vector; repairs what differs unless checkOnly. */
+  checkVectors(req: { checkOnly?: boolean }): Promise<VectorCheckReport>;
   /** Most recently used first; `query` keeps those whose title, questions or answers contain it. */
   listConversations(req: { query?: string; limit?: number }): Promise<Conversation[]>;
   getConversation(req: { id: string }): Promise<ConversationDetail>;
@@ -381,7 +445,7 @@ export type EventName = keyof LocalRagEvents;
 export const API_METHODS = [
   'getStatus', 'getSettings', 'updateSettings', 'addFolder', 'removeFolder', 'reindex', 'listFiles',
   'search', 'refuse', 'ask', 'cancel', 'getPassage', 'history', 'listLlmModels', 'importModel',
-  'downloadModel', 'getEvalReport',
+  'downloadModel', 'getEvalReport', 'checkVectors',
   'listConversations', 'getConversation', 'renameConversation', 'deleteConversation', 'exportConversation',
 ] as const satisfies readonly ApiMethod[];
 

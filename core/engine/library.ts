@@ -7,6 +7,7 @@ import { indexFolders } from '../ingest/indexer.js';
 import { watchFolders } from '../ingest/watch.js';
 import type { Db } from '../store/db.js';
 import { removeDocument } from '../store/documents.js';
+import { acquireWriterLock } from '../store/writer-lock.js';
 import type { ModelRuntime } from './runtime.js';
 import { AppErrorException } from '../contract/app-error.js';
 
@@ -45,7 +46,7 @@ export class Library {
   /** Forgets a folder: its documents, chunks and vectors leave the index. */
   async remove(path: string): Promise<void> {
     const folder = resolve(path);
-    await this.enqueue(async () => {
+    await this.enqueue(() => this.asWriter('removing a folder', undefined, async () => {
       const dense = await this.runtime.denseRuntime();
       const paths = this.db.prepare('SELECT path FROM documents WHERE folder = ?').pluck().all(folder) as string[];
       for (const p of paths) {
@@ -54,14 +55,14 @@ export class Library {
       }
       if (dense.ok) dense.value.vectors.save();
       this.db.prepare('DELETE FROM folders WHERE path = ?').run(folder);
-    });
+    }));
     await this.restartWatcher();
   }
 
   /** Indexes the given folders (default: all), after any run already queued. */
   index(folders: string[] = this.folders(), signal?: AbortSignal): Promise<IndexSummary> {
-    return this.enqueue(async () => {
-      const dense = await this.runtime.denseRuntime();
+    return this.enqueue(() => this.asWriter('indexing', signal, async () => {
+      const dense = await this.runtime.denseForIndexing();
       const summary = await indexFolders(folders, {
         db: this.db,
         embedder: dense.ok ? dense.value.embedder : null,
@@ -72,9 +73,26 @@ export class Library {
         signal,
         maxFileBytes: this.maxFileBytes,
       });
+      // A collection that grew past the approximate index's bound is moved to it in the background; the run
+      // (and the writer lock) ends when that is saved, so the switch never stays half done.
+      if (dense.ok) await dense.value.vectors.settled();
+      this.runtime.finishReembedding();
       this.lastSummary = summary;
       return summary;
+    }));
+  }
+
+  /** Runs a write task holding the store's writer lock, so another localrag process on the same store waits its turn. */
+  private async asWriter<T>(purpose: string, signal: AbortSignal | undefined, task: () => Promise<T>): Promise<T> {
+    const lock = await acquireWriterLock(this.db, {
+      purpose, signal,
+      onWait: (h) => this.log(`another localrag (pid ${h.pid}, ${h.purpose}) is indexing this store; waiting…`),
     });
+    try {
+      return await task();
+    } finally {
+      lock.release();
+    }
   }
 
   private enqueue<T>(task: () => Promise<T>): Promise<T> {

@@ -2,7 +2,7 @@
 // Every document is committed in its own transaction and vectors are added for chunks that lack them, so a run
 // killed at any moment resumes where it stopped: nothing committed is lost and nothing is added twice.
 import { randomUUID } from 'node:crypto';
-import type { IndexProgress, IndexSummary, FileStatus, ComponentState } from '../contract/api.js';
+import type { AppError, IndexProgress, IndexSummary, FileStatus, ComponentState } from '../contract/api.js';
 import type { Settings } from '../contract/settings.js';
 import type { Embedder } from '../embed/embedder.js';
 import type { Db } from '../store/db.js';
@@ -102,8 +102,8 @@ export async function indexFolders(folders: string[], deps: IndexerDeps): Promis
         const chunksBefore = progress.chunksTotal;
         const info: DocumentInfo = { path: entry.path, folder, hash: null, size: 'size' in entry ? entry.size ?? 0 : 0, mtimeMs: 'mtimeMs' in entry ? entry.mtimeMs ?? 0 : 0 };
         if ('skipped' in entry && entry.skipped) {
-          dropVectors(markSkipped(db, info, 'skipped', entry.reason, entry.code));
-          noteSkipped(summary, progress, info.path, entry.reason, entry.code);
+          dropVectors(markSkipped(db, info, 'skipped', entry.reason, entry.problem));
+          noteSkipped(summary, progress, info.path, entry.reason, entry.problem);
         } else {
           await indexOne(info, known.get(entry.path));
         }
@@ -140,11 +140,12 @@ export async function indexFolders(folders: string[], deps: IndexerDeps): Promis
     if (!parsed.ok) {
       // A file being written is not broken: it stays pending and the next run (or the watcher) takes it again.
       const state = parsed.code === 'changed-during-read' ? 'pending' : parsed.code === 'empty' ? 'skipped' : 'error';
-      dropVectors(markSkipped(db, info, state, parsed.reason, parsed.code));
-      noteSkipped(summary, progress, info.path, parsed.reason, parsed.code);
+      dropVectors(markSkipped(db, info, state, parsed.reason, parsed.problem));
+      noteSkipped(summary, progress, info.path, parsed.reason, parsed.problem);
       return;
     }
     info.hash = parsed.sha256;
+    info.note = parsed.notes[0];
     if (existing && existing.state === 'indexed' && existing.hash === parsed.sha256 && existing.chunkerKey === key) {
       // Touched but not changed: keep its chunks and vectors.
       db.prepare('UPDATE documents SET size = ?, mtime_ms = ? WHERE id = ?').run(info.size, info.mtimeMs, existing.id);
@@ -160,8 +161,8 @@ export async function indexFolders(folders: string[], deps: IndexerDeps): Promis
   }
 }
 
-function noteSkipped(summary: IndexSummary, progress: IndexProgress, path: string, reason: string, reasonCode?: string): void {
-  const status: FileStatus = { path, state: 'skipped', reason, ...(reasonCode ? { reasonCode } : {}), chunks: 0, bytes: 0 };
+function noteSkipped(summary: IndexSummary, progress: IndexProgress, path: string, reason: string, problem: AppError): void {
+  const status: FileStatus = { path, state: 'skipped', reason, chunks: 0, bytes: 0, problem };
   summary.skipped.push(status);
   summary.filesSkipped++;
   progress.skipped++;

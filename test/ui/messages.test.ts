@@ -5,9 +5,11 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { EXECUTION_PROVIDERS, FILE_STATES, LANGUAGES, LLM_BACKENDS, MODEL_ROLES, NORMALISATIONS, RERANK_MODES, RETRIEVAL_FUSIONS } from '../../core/contract/vocabulary.js';
+import {
+  EXECUTION_PROVIDERS, FILE_NOTES, FILE_PROBLEMS, FILE_STATES, LANGUAGES, LLM_BACKENDS, MODEL_ROLES, NORMALISATIONS, RERANK_MODES, RETRIEVAL_FUSIONS,
+} from '../../core/contract/vocabulary.js';
 import { STAGE_ORDER } from '../../renderer/src/components/stage-order.js';
-import { localiseError, localiseReason, MESSAGES } from '../../renderer/src/i18n/messages.js';
+import { localiseError, MESSAGES } from '../../renderer/src/i18n/messages.js';
 import { en, ja } from '../../renderer/src/i18n/strings.js';
 import { projectRoot } from '../support/temp.js';
 
@@ -18,10 +20,14 @@ function sources(dir: string): string[] {
   });
 }
 
-/** Every code written in core/: `code: '…'`, `new SomeError('…'`, `fail('…'`, `code = '…'`, and `type …Code = '…' | …`. */
+/**
+ * Every code written in core/: `code: '…'`, `new SomeError('…'`, `fail('…'`, `code = '…'`, `type …Code = '…' | …`,
+ * and the file problem and note catalogues of the vocabulary.
+ */
 function codesInCore(): Map<string, string> {
-  const found = new Map<string, string>();
-  const patterns = [/\bcode:\s*'([a-z0-9-]+)'/g, /new \w*Error\(\s*'([a-z0-9-]+)'/g, /\bfail\(\s*'([a-z0-9-]+)'/g, /\bcode = '([a-z0-9-]+)'/g];
+  const found = new Map<string, string>([...FILE_PROBLEMS, ...FILE_NOTES].map((c) => [c, 'core/contract/vocabulary.ts']));
+  // Error classes whose first argument is a code (ReplyTooLargeError's is what was too large, 'line' or 'reply').
+  const patterns = [/\bcode:\s*'([a-z0-9-]+)'/g, /new (?!ReplyTooLarge)[A-Z]\w*Error\(\s*'([a-z0-9-]+)'/g, /\bfail\(\s*'([a-z0-9-]+)'/g, /\bcode = '([a-z0-9-]+)'/g];
   for (const file of sources(join(projectRoot, 'core'))) {
     const text = readFileSync(file, 'utf8');
     const where = file.slice(projectRoot.length + 1);
@@ -60,8 +66,9 @@ test('an engine message is shown in the interface language, falling back to the 
   const down = localiseError('ja', { code: 'server-unreachable', message: 'Ollama is not reachable at http://127.0.0.1:1 (connection refused).' });
   assert.equal(down.message, 'サーバーに接続できません。');
   assert.equal(down.detail, 'Ollama is not reachable at http://127.0.0.1:1 (connection refused).');
-  assert.equal(localiseReason('ja', 'empty', 'empty file').message, '空のファイル');
-  assert.equal(localiseReason('ja', undefined, 'an old reason').message, 'an old reason');
+  // A file problem with its params (FileStatus.problem).
+  const tooLarge = { code: 'too-large', message: 'too large (60 MB > limit 50 MB)', action: 'raise the size limit to index it', params: { size: '60 MB', limit: '50 MB' } };
+  assert.deepEqual(localiseError('ja', tooLarge), { message: '大きすぎるファイル (60 MB > 上限 50 MB)', action: 'インデックスするにはサイズの上限を上げてください' });
 });
 
 test('every domain word shown on screen has a label in both languages', () => {

@@ -28,8 +28,19 @@ export const MESSAGES: Record<string, MessageTemplate> = {
   'http-error': { en: 'The server answered with an error.', ja: 'サーバーがエラーを返しました。', actionJa: 'もう一度試してください。繰り返す場合はサーバーのログを確認してください。' },
   'stream-broken': { en: 'The connection broke while the answer was streaming.', ja: '回答の受信中に接続が切れました。', actionJa: 'もう一度質問してください。' },
   'malformed-stream': { en: 'The server sent a reply that is not Ollama\'s JSON.', ja: 'サーバーの応答が Ollama の形式ではありません。', actionJa: '設定の Ollama のホストが正しいか確認してください。' },
-  'first-token-timeout': { en: 'The model produced no first token in time.', ja: 'モデルが制限時間内に回答を始めませんでした。', actionJa: 'もう一度試すか、小さいモデルを選ぶか、設定で最初のトークンの制限時間を延ばしてください。' },
+  'first-token-timeout': { en: 'The model "{model}" produced no first token in time.', ja: 'モデル "{model}" が制限時間内に回答を始めませんでした。', actionJa: 'もう一度試すか、小さいモデルを選ぶか、設定で最初のトークンの制限時間を延ばしてください。' },
   'load-failed': { en: 'The model could not be loaded.', ja: 'モデルを読み込めませんでした。', actionJa: 'モデルのファイルを確認するか、別のモデルを選んでください。' },
+  'idle-timeout': { en: 'The model "{model}" stopped sending text in the middle of its answer; the answer is incomplete.', ja: 'モデル "{model}" が回答の途中で止まりました。回答は不完全です。', actionJa: 'もう一度試してください。繰り返す場合は LLM を再起動するか、小さいモデルを選ぶか、設定でトークン間の制限時間を延ばしてください。' },
+  'answer-too-long': { en: 'The model "{model}" sent far more than the answer length it was asked for; the answer was cut.', ja: 'モデル "{model}" が指定より大幅に長い回答を送ったため、途中で切りました。', actionJa: 'LLM サーバーを更新するか、設定で回答の最大長を下げてください。' },
+  'reply-too-large': { en: 'The server sent a reply larger than allowed.', ja: 'サーバーの応答が大きすぎます。', actionJa: '設定の Ollama のホストが Ollama 自身を指しているか確認してください。' },
+  'server-timeout': { en: 'Ollama did not answer in time.', ja: 'Ollama が時間内に応答しませんでした。', actionJa: 'モデルを読み込み中かもしれません。少し待ってもう一度試すか、Ollama を再起動してください。' },
+  'cross-encoder-language': { en: 'The cross-encoder was not trained on this language: its scores are close to noise here.', ja: 'Cross エンコーダはこの言語で学習されていないため、スコアはほぼ当てになりません。', actionJa: '多言語の Cross エンコーダをダウンロードして設定で選ぶか、bi 方式でリランクしてください。' },
+  'model-dimension-mismatch': { en: 'The model\'s vector width does not match its config: the weights and config come from different models.', ja: 'モデルのベクトルの幅が設定ファイルと合いません (重みと設定が別のモデルのものです)。', actionJa: 'モデルを再ダウンロードするか、ONNX ファイルと config.json がそろったフォルダを取り込んでください。' },
+  'model-wrong-outputs': { en: 'This ONNX file cannot be used for this role.', ja: 'この ONNX ファイルはこの役割には使えません。', actionJa: 'この役割用に書き出した ONNX モデルを取り込み直してください。' },
+  'vectors-from-other-embedder': { en: 'The stored vectors were made by another embedder: dense retrieval is off and BM25 alone answers.', ja: '保存済みのベクトルは別の埋め込みモデルで作られたため、ベクトル検索は使わず BM25 だけで検索します。', actionJa: '再インデックスするとベクトルを作り直します。' },
+  'download-checksum-mismatch': { en: 'A downloaded file arrived damaged and was deleted.', ja: 'ダウンロードしたファイルが壊れていたため削除しました。', actionJa: 'もう一度ダウンロードしてください。同じ失敗が続く場合は別の接続かミラーを使ってください。' },
+  'hub-repo-not-found': { en: 'The hub has no such model repository.', ja: 'ハブにそのモデルのリポジトリがありません。', actionJa: 'localrag を更新するか、設定のダウンロード元を Hugging Face Hub にするか、ローカルのフォルダを取り込んでください。' },
+  'hub-repo-refused': { en: 'The hub refused the model repository (private or gated).', ja: 'ハブがモデルのリポジトリへのアクセスを拒否しました (非公開または制限付き)。', actionJa: 'アクセスできるトークンを HF_TOKEN に設定するか、ローカルのフォルダを取り込んでください。' },
   'passage-not-found': { en: 'That passage is no longer in the index (it may have been re-indexed).', ja: 'この箇所はもうインデックスにありません (再インデックスされた可能性があります)。', actionJa: 'もう一度質問してください。' },
   'query-expired': { en: 'That search is no longer in the rerank cache.', ja: 'この検索結果はリランクのキャッシュから消えています。', actionJa: 'もう一度検索してください。' },
   // search models
@@ -59,21 +70,43 @@ export const MESSAGES: Record<string, MessageTemplate> = {
   // library and indexing
   'not-a-folder': { en: 'That is not a folder that exists.', ja: '存在するフォルダではありません。', actionJa: '存在するフォルダを選んでください。' },
   'index-failed': { en: 'Indexing stopped.', ja: 'インデックス作成が止まりました。', actionJa: '原因を直して再インデックスしてください。終わったファイルは残っています。' },
-  // why a file was not indexed (FileStatus.reasonCode)
-  empty: { en: 'empty file', ja: '空のファイル' },
-  'too-large': { en: 'too large: raise the size limit to index it', ja: '大きすぎるファイル: インデックスするにはサイズの上限を上げてください' },
-  binary: { en: 'binary file: not indexed', ja: 'バイナリファイルのためインデックスしません' },
-  garbled: { en: 'not readable text: save it as UTF-8 to index it', ja: '読めないテキスト: UTF-8 で保存し直すとインデックスできます' },
-  'no-text': { en: 'no text could be extracted', ja: 'テキストを取り出せませんでした' },
-  'not-found': { en: 'disappeared before it could be read (deleted or moved)', ja: '読み込む前になくなりました (削除または移動)' },
-  unreadable: { en: 'permission denied (check its permissions)', ja: 'アクセスが拒否されました (権限を確認してください)' },
-  'not-a-file': { en: 'not a regular file', ja: '通常のファイルではありません' },
-  'symlink-loop': { en: 'symlink loop: the link points back to itself', ja: 'シンボリックリンクが循環しています' },
-  'io-error': { en: 'cannot be read', ja: '読み込めません' },
-  'changed-during-read': { en: 'changed while it was being read: it is taken again on the next run', ja: '読み込み中に変更されました: 次の実行で再び読み込みます' },
-  encrypted: { en: 'password-protected: remove the password to index it', ja: 'パスワードで保護されています: パスワードを外すとインデックスできます' },
-  corrupt: { en: 'damaged file: it cannot be read', ja: '壊れたファイルのため読み込めません' },
-  'parse-error': { en: 'could not parse this file', ja: 'このファイルを解析できませんでした' },
+  // why a file was not indexed (FileStatus.problem) and notes on how it was (FileStatus.note)
+  empty: { en: 'empty file', ja: '空のファイル', actionJa: 'インデックスする内容がありません' },
+  'too-large': { en: 'too large ({size} > limit {limit})', ja: '大きすぎるファイル ({size} > 上限 {limit})', actionJa: 'インデックスするにはサイズの上限を上げてください' },
+  binary: { en: 'binary file', ja: 'バイナリファイル', actionJa: 'インデックスしません' },
+  garbled: { en: 'not readable text (no text encoding fits its bytes)', ja: '読めないテキスト (どの文字コードにも合いません)', actionJa: 'UTF-8 で保存し直すとインデックスできます' },
+  'no-text': { en: 'no text content', ja: 'テキストがありません', actionJa: 'インデックスする内容がありません' },
+  'no-text-layer': { en: 'no text layer (a scanned PDF?)', ja: 'テキスト層がありません (スキャンした PDF?)', actionJa: 'OCR をかけるとインデックスできます' },
+  'not-found': { en: 'disappeared before it could be read (deleted or moved)', ja: '読み込む前になくなりました (削除または移動)', actionJa: '対応は不要です: インデックスから外れます' },
+  unreadable: { en: 'permission denied', ja: 'アクセスが拒否されました', actionJa: '権限を確認してください' },
+  'is-a-folder': { en: 'is a folder, not a file (it changed while scanning)', ja: 'ファイルではなくフォルダです (調べている間に変わりました)', actionJa: '次の実行でフォルダとして調べます' },
+  'path-changed': { en: 'a folder on its path was replaced by a file while scanning', ja: '調べている間にパスの途中のフォルダがファイルに置き換わりました', actionJa: '次の実行で再び調べます' },
+  'io-error': { en: 'cannot be read', ja: '読み込めません', actionJa: 'ディスクを確認してから、もう一度インデックスしてください' },
+  'not-regular-file': { en: 'not a regular file (pipe, socket or device)', ja: '通常のファイルではありません (パイプ、ソケット、デバイス)', actionJa: 'インデックスしません' },
+  'changed-during-read': { en: 'file changed while it was being read', ja: '読み込み中にファイルが変更されました', actionJa: '次の実行で再び読み込みます' },
+  'unreadable-file-name': { en: 'the file name is not valid UTF-8 ({name})', ja: 'ファイル名が正しい UTF-8 ではありません ({name})', actionJa: '名前を変えるとインデックスできます' },
+  'symlink-loop': { en: 'symlink loop: the link leads back to itself', ja: 'シンボリックリンクが自分自身を指しています', actionJa: 'リンクを直すか削除してください' },
+  'broken-symlink': { en: 'broken symlink: its target does not exist', ja: 'リンク先のないシンボリックリンクです', actionJa: 'リンクを直すか削除してください' },
+  'symlink-to-ancestor': { en: 'symlink loop: links back to a folder that contains it ({folder})', ja: 'シンボリックリンクが自分を含むフォルダを指しています ({folder})', actionJa: 'たどりません' },
+  'duplicate-folder': { en: 'duplicate: the same folder is already indexed as {folder}', ja: '重複: 同じフォルダを {folder} としてインデックス済みです', actionJa: 'そちらで一度だけインデックスします' },
+  'link-into-ignored': { en: 'links into an ignored folder ({folder})', ja: '除外したフォルダへのリンクです ({folder})', actionJa: 'たどりません' },
+  'own-store': { en: "localrag's own index (its store folder)", ja: 'localrag 自身のインデックス (ストアのフォルダ)', actionJa: 'インデックスしません' },
+  'own-models': { en: "localrag's models folder", ja: 'localrag のモデルフォルダ', actionJa: 'インデックスしません' },
+  'not-a-pdf': { en: 'not a valid PDF (no PDF header): the file is damaged or mislabelled', ja: '正しい PDF ではありません (PDF のヘッダがない): 壊れているか拡張子が違います', actionJa: 'インデックスしません' },
+  'encrypted-pdf': { en: 'password-protected PDF', ja: 'パスワード付きの PDF', actionJa: 'パスワードを外すとインデックスできます' },
+  'corrupt-pdf': { en: 'damaged PDF ({detail})', ja: '壊れた PDF ({detail})', actionJa: '修復するか書き出し直すとインデックスできます' },
+  'not-a-docx': { en: 'not a valid .docx file (damaged, or not really a Word document)', ja: '正しい .docx ファイルではありません (壊れているか Word 文書ではありません)', actionJa: 'Word で保存し直すとインデックスできます' },
+  'encrypted-docx': { en: 'password-protected or old-format Word file', ja: 'パスワード付きまたは古い形式の Word ファイル', actionJa: 'パスワードを外すか .docx で保存するとインデックスできます' },
+  'corrupt-docx': { en: 'damaged .docx file ({detail})', ja: '壊れた .docx ファイル ({detail})', actionJa: 'Word で保存し直すとインデックスできます' },
+  'corrupt-rtf': { en: 'damaged RTF file ({detail})', ja: '壊れた RTF ファイル ({detail})', actionJa: '保存し直すとインデックスできます' },
+  'parse-error': { en: 'could not parse this {kind} file: {detail}', ja: 'この {kind} ファイルを解析できませんでした: {detail}', actionJa: 'インデックスしません' },
+  'parse-timeout': { en: 'took too long to parse (over {seconds} s)', ja: '解析に時間がかかりすぎました ({seconds} 秒超)', actionJa: '小さなファイルに分けるとインデックスできます' },
+  'parse-memory-limit': { en: 'needs more than {limit} of memory to parse', ja: '解析に {limit} を超えるメモリが必要です', actionJa: '小さなファイルに分けるとインデックスできます' },
+  'unpacked-too-large': { en: 'too large when unpacked ({unpacked} from a {size} file; limit {limit})', ja: '展開すると大きすぎます ({size} のファイルから {unpacked}、上限 {limit})', actionJa: '小さな文書に分けるとインデックスできます' },
+  'decoded-as': { en: 'decoded as {encoding}', ja: '{encoding} として読み込みました', actionJa: '文字化けしている場合は UTF-8 で保存し直してください' },
+  'decoded-with-losses': { en: 'decoded as {encoding}; {replaced} unreadable character(s) replaced with \uFFFD', ja: '{encoding} として読み込み、読めない {replaced} 文字を \uFFFD に置き換えました', actionJa: '正確にインデックスするには UTF-8 で保存し直してください' },
+  'pdf-page-limit': { en: 'only the first {indexed} of {total} pages were indexed (page limit)', ja: '{total} ページ中、最初の {indexed} ページだけをインデックスしました (ページ数の上限)', actionJa: '残りをインデックスするには PDF を分けてください' },
+  'pdf-time-limit': { en: 'only the first {indexed} of {total} pages were indexed (the rest took too long)', ja: '{total} ページ中、最初の {indexed} ページだけをインデックスしました (残りは時間がかかりすぎました)', actionJa: '残りをインデックスするには PDF を分けてください' },
   // evaluation
   'eval-bad-engine-output': { en: 'The engine returned malformed candidates.', ja: 'エンジンが不正な候補を返しました。' },
   'eval-bad-jsonl': { en: 'A line of the collection is not valid JSON.', ja: 'コレクションの行が正しい JSON ではありません。' },
@@ -129,11 +162,4 @@ export function localiseError(lang: Language, error: AppError): ShownMessage {
   // The English original holds more than the template (e.g. the path or the server's words): keep it as a detail.
   const detail = fill(template.en, error.params) === error.message ? undefined : error.message;
   return { message, ...(action ? { action } : {}), ...(detail ? { detail } : {}) };
-}
-
-/** A skip reason: the engine's sentence in English, the code's template in Japanese (the sentence as detail). */
-export function localiseReason(lang: Language, code: string | undefined, reason: string, params?: Record<string, string | number>): ShownMessage {
-  if (!code) return { message: reason };
-  const shown = localiseError(lang, { code, message: reason, ...(params ? { params } : {}) });
-  return { message: shown.message, ...(shown.detail ? { detail: shown.detail } : {}) };
 }

@@ -105,6 +105,7 @@ export function InspectorScreen() {
       <p className="hint">{search.mode} · α={search.alpha} · N={search.topN} · {search.normalisation} · {t('candidatesCount', { n: search.candidates.length, k: search.finalK })}</p>
       {search.dense.status !== 'ok' ? <ErrorNote error={search.dense.error} /> : null}
       {search.cross.status !== 'ok' ? <ErrorNote error={search.cross.error} /> : null}
+      {search.crossLanguage ? <ErrorNote error={search.crossLanguage} /> : null}
       <div className="rerun">
         <button type="button" onClick={() => void rerun('cross')} disabled={running}>{t('rerunCross')}</button>
         <button type="button" onClick={() => void rerun('bi')} disabled={running}>{t('rerunBi')}</button>

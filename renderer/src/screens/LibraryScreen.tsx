@@ -13,7 +13,6 @@ import { appErrorOf } from '../api/api-error.js';
 import { DataTable, Pager } from '../components/DataTable.js';
 import { ErrorNote } from '../components/ErrorNote.js';
 import { ProgressBar } from '../components/ProgressBar.js';
-import { localiseReason } from '../i18n/messages.js';
 import type { StringKey } from '../i18n/strings.js';
 import { useApp } from '../state/app-context.js';
 
@@ -37,7 +36,7 @@ export function formatBytes(bytes: number): string {
 }
 
 function useFileColumns() {
-  const { t, lang } = useApp();
+  const { t } = useApp();
   return useMemo(() => helper.columns([
     helper.accessor('path', { header: t('file'), filterFn: 'includesString', sortFn: 'alphanumeric', meta: { className: 'path' } }),
     helper.accessor('state', {
@@ -46,16 +45,10 @@ function useFileColumns() {
     }),
     helper.accessor('chunks', { header: t('chunks'), sortFn: 'basic', sortDescFirst: true, meta: { className: 'num' } }),
     helper.accessor('bytes', { header: t('size'), sortFn: 'basic', sortDescFirst: true, cell: (info) => formatBytes(info.getValue()), meta: { className: 'num' } }),
-    helper.accessor((f) => f.reason ?? '', {
-      id: 'reason', header: t('reason'), sortFn: 'alphanumeric',
-      cell: (info) => {
-        const f = info.row.original;
-        if (!f.reason) return '';
-        const shown = localiseReason(lang, f.reasonCode, f.reason);
-        return <span title={shown.detail}>{shown.message}</span>;
-      },
+    helper.accessor((f) => f.reason ?? f.note?.message ?? '', {
+      id: 'reason', header: t('reason'), sortFn: 'alphanumeric', cell: (info) => <FileReason file={info.row.original} />,
     }),
-  ]), [t, lang]);
+  ]), [t]);
 }
 
 export function LibraryScreen() {
@@ -219,6 +212,18 @@ function ModelsSection({ onError }: { onError(e: AppError): void }) {
       </form>
     </section>
   );
+}
+
+/** Why a file was not indexed (its problem), or what to know about how it was (its note), in the user's language. */
+function FileReason({ file }: { file: FileStatus }) {
+  const { tx } = useApp();
+  const line = (e: AppError, className: string) => {
+    const shown = tx(e);
+    return <span className={className} title={shown.detail}>{shown.message}{shown.action ? ` — ${shown.action}` : ''}</span>;
+  };
+  if (file.problem) return line(file.problem, 'problem-text');
+  if (file.note) return line(file.note, 'note-text');
+  return <>{file.reason ?? ''}</>;
 }
 
 /** The engine's provenance phrases ("downloaded from X", "imported from Y", synthesised) in the interface's language. */

@@ -189,6 +189,7 @@ export function SettingsScreen() {
         {llmModels.error ? <p className="hint" data-testid="llm-models-error">{t('llmModelsError', { reason: llmModels.error.message })}</p> : null}
         {llmModels.backend && llmModels.backend !== view.llmBackend ? <p className="hint">{t('saveToListModels')}</p> : null}
         {num('llmFirstTokenTimeoutMs')}
+        {num('llmIdleTimeoutMs')}
         {num('llmContextTokens')}
         {num('llmMaxAnswerTokens')}
       </fieldset>

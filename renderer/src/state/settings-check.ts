@@ -5,6 +5,9 @@ import { SettingsSchema } from '../../../core/contract/settings.js';
 import type { StringKey } from '../i18n/strings.js';
 
 export type SettingKey = keyof Settings;
+/** Settings the schema checks with its own rule (a custom issue): what each allows, in words. */
+const URL_SETTINGS: SettingKey[] = ['ollamaHost', 'hubHost'];
+const MODEL_SETTINGS: SettingKey[] = ['embedderModel', 'crossEncoderModel'];
 type Translate = (key: StringKey, vars?: Record<string, string | number>) => string;
 
 /** The settings a change differs in (only those are sent, so a save never resets another field). */
@@ -21,6 +24,18 @@ export function numberBounds(key: SettingKey): { min?: number; max?: number; ste
   return { ...(field.minValue != null ? { min: field.minValue } : {}), ...(field.maxValue != null ? { max: field.maxValue } : {}), step: isInt ? 1 : 0.05 };
 }
 
+interface Issue { code: string; minimum?: number | bigint; maximum?: number | bigint; expected?: string; format?: string }
+
+function sentence(i: Issue, key: SettingKey, field: string, chunkTokens: number, t: Translate): string {
+  if (i.code === 'too_small') return t('problemTooSmall', { field, min: Number(i.minimum) });
+  if (i.code === 'too_big') return t('problemTooBig', { field, max: Number(i.maximum) });
+  if (i.code === 'invalid_type' && i.expected === 'int') return t('problemWhole', { field });
+  if ((i.code === 'invalid_format' && i.format === 'url') || URL_SETTINGS.includes(key)) return t('problemUrl', { field });
+  if (MODEL_SETTINGS.includes(key)) return t('problemModelName', { field });
+  if (key === 'chunkOverlap') return t('problemOverlap', { max: Math.ceil(chunkTokens / 2) - 1 });
+  return t('problemInvalid', { field });
+}
+
 /** One sentence per field that would be refused, in the interface's language; empty when all is well. */
 export function settingProblems(saved: Settings, draft: Partial<Settings>, t: Translate, label: (k: SettingKey) => string): Partial<Record<SettingKey, string>> {
   const result = SettingsSchema.safeParse({ ...saved, ...draft });
@@ -29,14 +44,7 @@ export function settingProblems(saved: Settings, draft: Partial<Settings>, t: Tr
   for (const issue of result.error.issues) {
     const key = issue.path[0] as SettingKey | undefined;
     if (!key || out[key]) continue;
-    const field = label(key);
-    const i = issue as { code: string; minimum?: number | bigint; maximum?: number | bigint; expected?: string; format?: string };
-    out[key] = i.code === 'too_small' ? t('problemTooSmall', { field, min: Number(i.minimum) })
-      : i.code === 'too_big' ? t('problemTooBig', { field, max: Number(i.maximum) })
-        : i.code === 'invalid_type' && i.expected === 'int' ? t('problemWhole', { field })
-          : i.code === 'invalid_format' && i.format === 'url' ? t('problemUrl', { field })
-            : key === 'chunkOverlap' ? t('problemOverlap', { max: Math.ceil(((draft.chunkTokens ?? saved.chunkTokens) / 2)) - 1 })
-              : t('problemInvalid', { field });
+    out[key] = sentence(issue as Issue, key, label(key), draft.chunkTokens ?? saved.chunkTokens, t);
   }
   return out;
 }
