@@ -1,5 +1,16 @@
 // Every UI string, in English and Japanese. `ja` is typed against `en`, so a missing translation fails the build.
 // {name} placeholders are filled by t().
+
+/** Names of products and APIs: the same in every language. */
+const PRODUCT_NAMES = {
+  choice_cpu: 'CPU',
+  choice_cuda: 'CUDA',
+  choice_dml: 'DirectML',
+  choice_coreml: 'Core ML',
+  choice_webgpu: 'WebGPU',
+  choice_ollama: 'Ollama',
+} as const;
+
 export const en = {
   appTitle: 'LocalRAG',
   navChat: 'Chat',
@@ -243,12 +254,7 @@ export const en = {
   choice_rrf: 'reciprocal rank',
   choice_weighted: 'weighted scores',
   choice_auto: 'auto (GPU if available)',
-  choice_cpu: 'CPU',
-  choice_cuda: 'CUDA',
-  choice_dml: 'DirectML',
-  choice_coreml: 'Core ML',
-  choice_webgpu: 'WebGPU',
-  choice_ollama: 'Ollama',
+  ...PRODUCT_NAMES,
   choice_embedded: 'embedded (GGUF)',
   choice_en: 'English',
   choice_ja: '日本語',
@@ -536,12 +542,7 @@ export const ja: Record<StringKey, string> = {
   choice_rrf: '順位の逆数',
   choice_weighted: 'スコアの重み付き和',
   choice_auto: 'auto (使えれば GPU)',
-  choice_cpu: 'CPU',
-  choice_cuda: 'CUDA',
-  choice_dml: 'DirectML',
-  choice_coreml: 'Core ML',
-  choice_webgpu: 'WebGPU',
-  choice_ollama: 'Ollama',
+  ...PRODUCT_NAMES,
   choice_embedded: '組み込み (GGUF)',
   choice_en: 'English',
   choice_ja: '日本語',
