@@ -2,10 +2,10 @@
 // Types only plus the method/event name lists: the renderer imports this file and nothing else from core/.
 import type { Settings } from './settings.js';
 import type { FileState, LlmBackend, ModelRole, Normalisation, RerankMode, VectorIndexKind, VectorState } from './vocabulary.js';
+import type { HistoryState, StandaloneMethod } from './vocabulary.js';
 
 export type { Settings } from './settings.js';
 export type { FileState, LlmBackend, ModelRole, Normalisation, RerankMode, VectorIndexKind, VectorState } from './vocabulary.js';
-import type { HistoryState, StandaloneMethod } from './vocabulary.js';
 export type { HistoryState, StandaloneMethod } from './vocabulary.js';
 
 /** An error the UI can show: a stable code, one sentence for the user, and what to do next. */
@@ -296,14 +296,14 @@ export interface EngineStatus {
   cross: ComponentState;
   llm: ComponentState & { backend: LlmBackend; model: string | null; installed?: string[] };
   indexing: IndexProgress | null;
-  /** Every model folder in the models folder, for the Settings pickers. */
-  installed?: ModelStatus[];
   /** Whether the stored vectors belong to the embedder in use: 'stale' until an index run re-embeds them. */
   vectorState?: VectorState;
   /** Chunks without a stored vector yet (while re-embedding: how many are left). */
   chunksWithoutVectors?: number;
   /** Where each loaded model really runs, measured once per session (absent for a model that is not loaded). */
   execution?: { embedder?: ExecutionReport; crossEncoder?: ExecutionReport };
+  /** Every model folder in the models folder, for the Settings pickers. */
+  installed?: ModelStatus[];
 }
 
 // ---------- vector integrity ----------

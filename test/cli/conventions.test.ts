@@ -185,12 +185,15 @@ describe('messages in the command line\'s words', () => {
   });
 
   it('a saved Ollama host wins over OLLAMA_HOST; an LLM that stalls mid-answer ends within the idle timeout', async () => {
-    // A store of its own whose settings were saved (as the app's Settings screen does), with a folder not yet indexed.
+    // A store of its own whose settings were saved (as the app's Settings screen does), with one file indexed
+    // (an ask on an empty store never reaches the LLM).
     const own = join(tempDir(), 'store');
+    const docs = tempDir();
+    writeFileSync(join(docs, 'wings.txt'), 'Wings stall when the angle of attack grows past the critical angle.');
     const { createEngine } = await import('../../core/engine.js');
     const engine = await createEngine({ storeDir: own, modelsDir: testModelsDir });
-    engine.library.add(tempDir());
     await engine.updateSettings({ ollamaHost: fake.url, ollamaModel: 'llama3.2', llmIdleTimeoutMs: 1000, embedderModel: 'tiny-embedder', crossEncoderModel: 'tiny-cross-encoder', executionProvider: 'cpu' });
+    await engine.library.index([engine.library.add(docs)]);
     await engine.close();
     assert.notEqual(fake.url, DEFAULT_SETTINGS.ollamaHost);
     const env = { OLLAMA_HOST: `127.0.0.1:${await closedPort()}` };
@@ -198,7 +201,7 @@ describe('messages in the command line\'s words', () => {
     const saved = await cli(['ask', 'why do wings stall?', '--store', own, '--models', testModelsDir], env);
     assert.equal(saved.code, 0, saved.out + saved.err);
     assert.ok(saved.out.startsWith(FAKE_TOKENS.join('')));
-    assert.match(saved.out, /Sources:\nnone: nothing is indexed yet/);
+    assert.match(saved.out, /Sources:\n.\[1\] .*wings\.txt/);
 
     fake.script = { kind: 'stall', after: 2 };
     try {
