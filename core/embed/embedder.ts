@@ -1,9 +1,12 @@
 // The bi-encoder: texts in, unit vectors out, batched and padded only to the longest item in each batch.
 import type { Settings } from '../contract/settings.js';
-import { createOnnxSession, modelFile, runBert, type OnnxSession } from './onnx-session.js';
+import { batchTokensFor, openSession, runBert, type OnnxSession } from './onnx-session.js';
+import { checkEmbeddingWidth, pickEmbeddingOutput } from './model-io.js';
 import { profileFor, type ModelProfile } from './profiles.js';
 import { loadTokenizer, padBatch, type Encoded, type TextTokenizer } from './tokenizer.js';
 import { modelFingerprint } from '../models/fingerprint.js';
+import { batchesOf } from './batches.js';
+
 
 export interface EmbedStats {
   ms: number;
@@ -32,15 +35,29 @@ export class Embedder {
   static async load(opts: EmbedderOptions): Promise<Embedder> {
     const profile = profileFor(opts.id, opts.modelDir, 'embedder');
     const tokenizer = await loadTokenizer(opts.modelDir);
-    const onnx = await createOnnxSession(modelFile(opts.modelDir, opts.settings.preferQuantized), opts.settings.executionProvider, opts.log);
+    // The probe: a batch of the sizes indexing sends (one short text when not timed), whose outputs must be usable
+    // vectors of the config's width.
+    const batchOf = (n: number) => padBatch(Array.from({ length: n }, (_, i) =>
+      tokenizer.encode(profile.passagePrefix + 'probe passage about lift and drag '.repeat(2 + i * 6), profile.maxLength)), tokenizer.padId);
+    const probes = { timed: batchOf(4), quick: batchOf(1) };
+    let dim = 0;
+    const onnx = await openSession({
+      modelDir: opts.modelDir, preferQuantized: opts.settings.preferQuantized, setting: opts.settings.executionProvider, log: opts.log,
+      probe: async (s, timed) => {
+        const result = await runBert(s, timed ? probes.timed : probes.quick);
+        const out = pickEmbeddingOutput(result, s.outputNames, s.modelPath);
+        dim = out.tensor.dims[out.tensor.dims.length - 1]!;
+        checkEmbeddingWidth(dim, s.modelPath, result, out.name);
+      },
+    });
     const fingerprint = modelFingerprint(opts.modelDir, onnx.modelPath);
-    const probe = new Embedder(profile, tokenizer, onnx, 0, opts.settings.embedBatchSize, fingerprint);
-    const [v] = await probe.run([tokenizer.encode('probe', profile.maxLength)]);
-    return new Embedder(profile, tokenizer, onnx, v!.length, opts.settings.embedBatchSize, fingerprint);
+    return new Embedder(profile, tokenizer, onnx, dim, opts.settings.embedBatchSize, fingerprint);
   }
 
   get provider(): string { return this.onnx.provider; }
   get fallbackReason(): string | null { return this.onnx.fallbackReason; }
+  /** The session as it was chosen: probe times and node placement per provider. */
+  get session(): OnnxSession { return this.onnx; }
   get modelPath(): string { return this.onnx.modelPath; }
   /** Identifies the vectors this embedder makes: change it and stored vectors must be recomputed. */
   get key(): string { return `${this.profile.id}:${this.fingerprint}:${this.dim}:${this.profile.pooling}:${this.profile.passagePrefix}`; }
@@ -58,8 +75,13 @@ export class Embedder {
     const order = encoded.map((_, i) => i).sort((a, b) => encoded[a]!.ids.length - encoded[b]!.ids.length);
     const out = new Array<Float32Array>(texts.length);
     const t0 = performance.now();
-    for (let start = 0; start < order.length; start += this.batchSize) {
-      const idx = order.slice(start, start + this.batchSize);
+    // Batches are capped in padded tokens too (batchTokensFor: 1,024 on the CPU). Peak memory follows the largest
+    // batch: its attention scores alone are rows x heads x length^2 floats (32 x 12 x 512^2 x 4 B = 400 MB at the old
+    // fixed 32 rows), and ORT's arena keeps that peak for the session's life. Embedding 200 Cranfield abstracts (up
+    // to 512 tokens) peaked at 1,424 MiB RSS with 32 rows; 802 / 541 / 461 MiB with 4,096 / 2,048 / 1,024 tokens per
+    // batch, in about the same time. `npm run bench:index` prints indexing's peak RSS beside the raw embedder.
+    for (const positions of batchesOf(order.map((i) => encoded[i]!.ids.length), this.batchSize, batchTokensFor(this.onnx.provider))) {
+      const idx = positions.map((k) => order[k]!);
       const vectors = await this.run(idx.map((i) => encoded[i]!));
       idx.forEach((i, j) => { out[i] = vectors[j]!; });
       if (stats) { stats.batches++; stats.tokens += idx.reduce((s, i) => s + encoded[i]!.ids.length, 0); }
@@ -72,8 +94,14 @@ export class Embedder {
     const padded = padBatch(batch, this.tokenizer.padId);
     const { mask, rows, cols } = padded;
     const result = await runBert(this.onnx, padded);
-    const hidden = (result.last_hidden_state ?? result[this.onnx.outputNames[0]!])!;
-    return pool(hidden.data as Float32Array, mask, rows, cols, hidden.dims[2]!, this.profile);
+    const out = pickEmbeddingOutput(result, this.onnx.outputNames, this.onnx.modelPath);
+    const data = out.tensor.data as Float32Array;
+    if (out.kind === 'tokens') return pool(data, mask, rows, cols, this.dim, this.profile);
+    // Already pooled by the export: one row per text.
+    return Array.from({ length: rows }, (_, r) => {
+      const v = data.slice(r * this.dim, (r + 1) * this.dim);
+      return this.profile.normalize ? normalise(v) : v;
+    });
   }
 
   async close(): Promise<void> {

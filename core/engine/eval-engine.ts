@@ -84,9 +84,10 @@ export interface EvaluateOptions extends Omit<RunEvalOptions, 'collection' | 'en
  * questions against the library. */
 export async function evaluateCollection(collection: Collection, opts: EvaluateOptions): Promise<EvalRunReport> {
   const { library, storeDir, openEngine, ...run } = opts;
+  // The collection's store and its documents side by side: a folder inside a store is never indexed.
   const own = join(storeDir, 'eval-index', collection.name.replace(/[^\w.-]+/g, '_'));
   if (collection.docs.length === 0) return runEval({ ...run, collection, engine: engineForEval(library, join(own, 'corpus')) });
-  const engine = await openEngine(own, { ...(await library.getSettings()), chunkTokens: 512, chunkOverlap: 0 });
+  const engine = await openEngine(join(own, 'store'), { ...(await library.getSettings()), chunkTokens: 512, chunkOverlap: 0 });
   try {
     return await runEval({ ...run, collection, engine: engineForEval(engine, join(own, 'corpus')) });
   } finally {

@@ -4,9 +4,11 @@ import { resolve } from 'node:path';
 import type { IndexProgress, IndexSummary } from '../contract/api.js';
 import type { Settings } from '../contract/settings.js';
 import { indexFolders } from '../ingest/indexer.js';
+import { ownDirRefusal, type OwnDirs } from '../ingest/own-dirs.js';
 import { watchFolders } from '../ingest/watch.js';
 import type { Db } from '../store/db.js';
 import { removeDocument } from '../store/documents.js';
+import { acquireWriterLock } from '../store/writer-lock.js';
 import type { ModelRuntime } from './runtime.js';
 import { AppErrorException } from '../contract/app-error.js';
 
@@ -27,6 +29,8 @@ export class Library {
     private readonly onProgress: (p: IndexProgress) => void,
     private readonly log: (line: string) => void,
     private readonly maxFileBytes?: number,
+    /** The store and models folders: excluded from every indexed folder, and refused as folders to index. */
+    private readonly ownDirs?: OwnDirs,
   ) {}
 
   folders(): string[] {
@@ -38,6 +42,8 @@ export class Library {
     if (!existsSync(folder) || !statSync(folder).isDirectory()) {
       throw new EngineError({ code: 'not-a-folder', message: `${folder} is not a folder that exists.`, action: 'Pick an existing folder.' });
     }
+    const refusal = this.ownDirs ? ownDirRefusal(folder, this.ownDirs) : null;
+    if (refusal) throw new EngineError(refusal);
     this.db.prepare('INSERT OR IGNORE INTO folders(path, added_at) VALUES (?, ?)').run(folder, new Date().toISOString());
     return folder;
   }
@@ -45,7 +51,7 @@ export class Library {
   /** Forgets a folder: its documents, chunks and vectors leave the index. */
   async remove(path: string): Promise<void> {
     const folder = resolve(path);
-    await this.enqueue(async () => {
+    await this.enqueue(() => this.asWriter('removing a folder', undefined, async () => {
       const dense = await this.runtime.denseRuntime();
       const paths = this.db.prepare('SELECT path FROM documents WHERE folder = ?').pluck().all(folder) as string[];
       for (const p of paths) {
@@ -54,14 +60,14 @@ export class Library {
       }
       if (dense.ok) dense.value.vectors.save();
       this.db.prepare('DELETE FROM folders WHERE path = ?').run(folder);
-    });
+    }));
     await this.restartWatcher();
   }
 
   /** Indexes the given folders (default: all), after any run already queued. */
   index(folders: string[] = this.folders(), signal?: AbortSignal): Promise<IndexSummary> {
-    return this.enqueue(async () => {
-      const dense = await this.runtime.denseRuntime();
+    return this.enqueue(() => this.asWriter('indexing', signal, async () => {
+      const dense = await this.runtime.denseForIndexing();
       const summary = await indexFolders(folders, {
         db: this.db,
         embedder: dense.ok ? dense.value.embedder : null,
@@ -71,10 +77,28 @@ export class Library {
         onProgress: (p) => { this.progress = p; this.onProgress(p); },
         signal,
         maxFileBytes: this.maxFileBytes,
+        ownDirs: this.ownDirs,
       });
+      // A collection that grew past the approximate index's bound is moved to it in the background; the run
+      // (and the writer lock) ends when that is saved, so the switch never stays half done.
+      if (dense.ok) await dense.value.vectors.settled();
+      this.runtime.finishReembedding();
       this.lastSummary = summary;
       return summary;
+    }));
+  }
+
+  /** Runs a write task holding the store's writer lock, so another localrag process on the same store waits its turn. */
+  private async asWriter<T>(purpose: string, signal: AbortSignal | undefined, task: () => Promise<T>): Promise<T> {
+    const lock = await acquireWriterLock(this.db, {
+      purpose, signal,
+      onWait: (h) => this.log(`another localrag (pid ${h.pid}, ${h.purpose}) is indexing this store; waiting…`),
     });
+    try {
+      return await task();
+    } finally {
+      lock.release();
+    }
   }
 
   private enqueue<T>(task: () => Promise<T>): Promise<T> {
@@ -98,7 +122,7 @@ export class Library {
         this.watchTimer = null;
         this.index(touched).catch((err) => this.log(`watcher re-index failed: ${(err as Error).message}`));
       }, 50);
-    }) : null;
+    }, { ownDirs: this.ownDirs }) : null;
   }
 
   async close(): Promise<void> {

@@ -16,6 +16,8 @@ export interface RetrieveDeps {
   vectors: VectorIndex | null;
   /** Why dense retrieval is off, when it is. */
   denseUnavailable?: AppError;
+  /** 'unavailable' when the embedder is there but cannot be used (e.g. the stored vectors come from another one). */
+  denseStatus?: 'model-missing' | 'unavailable';
 }
 
 export interface RetrieveOptions extends Pick<Settings, 'retrieveK' | 'retrievalFusion' | 'denseWeight'> {
@@ -101,7 +103,7 @@ export async function retrieve(question: string, opts: RetrieveOptions, deps: Re
     if (mode === 'bm25') timings.push({ stage: 'faiss', ms: 0, startMs: performance.now() - t0, note: 'off (retrieval: bm25)' });
     else dense = time('faiss', () => model.index.search(queryVector!, k), { note: `${model.index.size} vectors` });
   } else {
-    denseState = { status: 'model-missing', error: deps.denseUnavailable ?? { code: 'embedder-missing', message: 'No embedding model: dense retrieval is off, BM25 alone answers.', action: 'Get the embedder in Library > Models.' } };
+    denseState = { status: deps.denseStatus ?? 'model-missing', error: deps.denseUnavailable ?? { code: 'embedder-missing', message: 'No embedding model: dense retrieval is off, BM25 alone answers.', action: 'Get the embedder in Library > Models.' } };
     timings.push({ stage: 'embedQuery', ms: 0, startMs: 0, note: 'model missing' }, { stage: 'faiss', ms: 0, startMs: 0, note: 'model missing' });
   }
   // Dense-only retrieval without an embedder degrades to BM25 (the dense state says why) rather than to nothing.

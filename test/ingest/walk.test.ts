@@ -67,7 +67,21 @@ describe('walkFolder edge cases', () => {
     assert.ok(missing[0].skipped && /disappeared|deleted/.test(missing[0].reason));
     await writeFile(join(dir, 'plain.txt'), 'x');
     const notDir = await collect(join(dir, 'plain.txt'));
-    assert.ok(notDir[0].skipped && notDir[0].reason === 'not a folder');
+    assert.ok(notDir[0].skipped && notDir[0].problem.code === 'not-a-folder' && notDir[0].reason.startsWith('not a folder'));
+  });
+
+  it('says a file name is not valid UTF-8, not that the file disappeared', async () => {
+    const root = join(dir, 'bad-name');
+    await mkdir(root);
+    await writeFile(Buffer.concat([Buffer.from(`${root}/caf`), Buffer.from([0xe9]), Buffer.from(' notes.txt')]), 'Latin-1 file name');
+    await mkdir(Buffer.concat([Buffer.from(`${root}/dossier-`), Buffer.from([0xe9]), Buffer.from('t\xe9')]));
+    const entries = await collect(root);
+    assert.deepEqual(entries.map((e) => [e.relPath, e.skipped ? e.problem.code : 'listed']), [
+      ['caf\uFFFD notes.txt', 'unreadable-file-name'],
+      ['dossier-\uFFFDté', 'unreadable-file-name'],
+    ]);
+    const [file] = entries;
+    assert.equal(file.skipped && file.reason, 'the file name is not valid UTF-8 (caf\uFFFD notes.txt): rename it to index it');
   });
 
   it('follows a folder symlink once and reports a second link to it as a duplicate', async () => {
@@ -87,7 +101,7 @@ describe('walkFolder edge cases', () => {
     await writeFile(join(root, '.private', 'diary.txt'), 'secret');
     await symlink('.private', join(root, 'public'));
     const entries = await collect(root);
-    assert.deepEqual(entries.map((e) => [e.relPath, e.skipped ? e.reason : 'indexed']), [['public', 'links into an ignored folder (.private)']]);
+    assert.deepEqual(entries.map((e) => [e.relPath, e.skipped ? e.reason : 'indexed']), [['public', 'links into an ignored folder (.private): not followed']]);
   });
 
   it('follows a folder symlink that points outside the root', async () => {

@@ -7,18 +7,14 @@ import type { RerankMode } from '../../contract/api.js';
 import { RERANK_MODES } from '../../contract/vocabulary.js';
 import { evaluateCollection } from '../../engine/eval-engine.js';
 import { DEFAULT_ALPHAS, DEFAULT_NS, loadCollection } from '../../eval/index.js';
-import { EXIT, num, parse, printJson, storeDirOf, UsageError } from '../args.js';
+import { EXIT, num, parse, printJson, settingFlag, storeDirOf, UsageError } from '../args.js';
 import { openEngine } from '../open-engine.js';
-import { retrievalOptions, retrievalOverrides } from './search.js';
+import { COMMANDS } from '../usage.js';
 
 const MODES: readonly RerankMode[] = RERANK_MODES;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, {
-    modes: { type: 'string' }, grid: { type: 'boolean', default: false }, out: { type: 'string' }, ns: { type: 'string' },
-    alphas: { type: 'string' }, k: { type: 'string' }, limit: { type: 'string' }, png: { type: 'boolean', default: false },
-    ...retrievalOptions,
-  });
+  const { values, positionals } = parse(argv, COMMANDS.eval!.options);
   const dir = positionals[0];
   if (!dir) throw new UsageError('eval needs a collection folder: localrag eval <collection-dir> [--grid]');
   const modes = typeof values.modes === 'string' ? values.modes.split(',').map((m) => m.trim()) as RerankMode[] : MODES;
@@ -29,7 +25,8 @@ export async function run(argv: string[]): Promise<number> {
   if (ns?.some((n) => !Number.isInteger(n) || n < 1)) {
     throw new UsageError('--ns takes whole numbers of at least 1 (N is how many candidates the cross-encoder scores; for none use --modes bi)');
   }
-  const overrides = retrievalOverrides(values);
+  const retrieval = settingFlag(values.retrieval, 'retrieval', 'retrieval');
+  const overrides = retrieval ? { retrieval } : {};
   const collection = await loadCollection(resolve(dir));
   const limit = num(values.limit, 'limit');
   if (limit !== undefined) collection.queries = collection.queries.slice(0, limit);

@@ -1,10 +1,13 @@
-// Bytes -> text for every text-like format: rejects binaries, honours BOMs, and tolerates a little bad UTF-8.
+// Bytes -> text for every text-like format: rejects binaries, finds the encoding (encoding.ts), and says in a note
+// when the text was decoded from a guessed encoding or with losses, so a wrong guess is visible in the file's row.
+import { notes as fileNotes, problems, type FileNote } from '../file-problems.js';
+import { bomOf, decodeAs, detectLegacy, utf16WithoutBom, type Detected } from './encoding.js';
 import { fail, type ParseFailure } from './types.js';
 
 export interface Decoded {
   ok: true;
   text: string;
-  warnings: string[];
+  notes: FileNote[];
 }
 
 const SNIFF_BYTES = 64 * 1024;
@@ -31,10 +34,9 @@ export function looksBinary(bytes: Uint8Array): boolean {
   return control / n > MAX_CONTROL_RATIO;
 }
 
-function utf16Encoding(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | null {
-  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf-16le';
-  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return 'utf-16be';
-  return null;
+/** Binary, and not UTF-16 text (whose zero bytes would look binary): decidable from a file's first bytes. */
+export function isBinary(bytes: Uint8Array): boolean {
+  return !bomOf(bytes) && !utf16WithoutBom(bytes) && looksBinary(bytes);
 }
 
 /** Line endings are normalised to \n so offsets and segmenting see one convention. */
@@ -42,29 +44,37 @@ export function normaliseNewlines(text: string): string {
   return text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
 }
 
-export function isUtf16(bytes: Uint8Array): boolean {
-  return utf16Encoding(bytes) !== null;
+function countReplaced(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\uFFFD'); i !== -1; i = text.indexOf('\uFFFD', i + 1)) n++;
+  return n;
 }
 
+function decodedAs(text: string, how: Detected): Decoded | ParseFailure {
+  const replaced = countReplaced(text);
+  if (replaced / Math.max(1, text.length) > MAX_REPLACED_RATIO) return fail(problems.garbled());
+  const notes = replaced > 0 ? [fileNotes.decodedWithLosses(how.name, replaced)] : how.certain ? [] : [fileNotes.decodedAs(how.name)];
+  return { ok: true, text: normaliseNewlines(text), notes };
+}
+
+const UTF8: Detected = { label: 'utf-8', name: 'UTF-8', bomLength: 0, certain: true };
+
 export function decodeText(bytes: Uint8Array): Decoded | ParseFailure {
-  const utf16 = utf16Encoding(bytes);
-  if (utf16) {
-    // UTF-16 is full of NUL bytes, so it must be recognised before the binary sniff.
-    return { ok: true, text: normaliseNewlines(new TextDecoder(utf16).decode(bytes)), warnings: [] };
-  }
-  if (looksBinary(bytes)) return fail('binary', 'binary file: not indexed');
-  let text: string;
-  const warnings: string[] = [];
+  // UTF-16 is full of zero bytes, so it must be recognised before the binary sniff.
+  const known = bomOf(bytes) ?? utf16WithoutBom(bytes);
+  if (known) return decodedAs(decodeAs(bytes.subarray(known.bomLength), known.label), known);
+  if (looksBinary(bytes)) return fail(problems.binary());
   try {
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+    return { ok: true, text: normaliseNewlines(new TextDecoder('utf-8', { fatal: true }).decode(bytes)), notes: [] };
   } catch {
-    text = new TextDecoder('utf-8', { fatal: false, ignoreBOM: false }).decode(bytes);
-    let replaced = 0;
-    for (let i = text.indexOf('\uFFFD'); i !== -1; i = text.indexOf('\uFFFD', i + 1)) replaced++;
-    if (replaced / Math.max(1, text.length) > MAX_REPLACED_RATIO) {
-      return fail('garbled', 'not readable text (mostly invalid UTF-8): not indexed; save it as UTF-8 to index it');
-    }
-    warnings.push(`invalid UTF-8: ${replaced} character(s) replaced with \uFFFD`);
+    // not valid UTF-8: mostly UTF-8 with a few bad bytes, or another encoding altogether
   }
-  return { ok: true, text: normaliseNewlines(text), warnings };
+  const lossy = new TextDecoder('utf-8').decode(bytes);
+  const replaced = countReplaced(lossy);
+  let multiByte = 0;
+  for (let i = 0; i < lossy.length; i++) if (lossy.charCodeAt(i) >= 0x80) multiByte++;
+  // Valid multi-byte characters outnumber the bad bytes: a UTF-8 file with some damage, not Latin-1 or Shift_JIS.
+  if (multiByte - replaced >= replaced) return decodedAs(lossy, UTF8);
+  const legacy = detectLegacy(bytes);
+  return legacy ? decodedAs(decodeAs(bytes, legacy.label), legacy) : fail(problems.garbled());
 }

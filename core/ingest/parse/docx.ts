@@ -1,7 +1,10 @@
-// .docx via mammoth's HTML conversion, so Word's Heading 1..6 styles become the heading path.
+// .docx via mammoth's HTML conversion, so Word's Heading 1..6 styles become the heading path. The zip is checked
+// against an unpack budget first (zip-budget.ts), and images are never read: only their alt text is kept.
 import mammoth from 'mammoth';
+import { problems } from '../file-problems.js';
 import { parseHtml } from './html.js';
 import { fail, type ParsedDocument, type ParseFailure } from './types.js';
+import { checkZipBudget, type UnpackLimits } from './zip-budget.js';
 
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 const OLE_MAGIC = [0xd0, 0xcf, 0x11, 0xe0];
@@ -10,18 +13,21 @@ function startsWith(bytes: Uint8Array, magic: number[]): boolean {
   return magic.every((b, i) => bytes[i] === b);
 }
 
-export async function parseDocx(bytes: Buffer): Promise<{ ok: true; doc: ParsedDocument } | ParseFailure> {
+/** mammoth inlines images as base64 by default (megabytes of HTML per photo); an empty src keeps the alt text only. */
+const altTextOnly = mammoth.images.imgElement(async () => ({ src: '' }));
+
+export async function parseDocx(bytes: Buffer, limits?: UnpackLimits): Promise<{ ok: true; doc: ParsedDocument } | ParseFailure> {
   // Password-protected .docx files are OLE containers, not zips; so are old .doc files renamed.
-  if (startsWith(bytes, OLE_MAGIC)) {
-    return fail('encrypted', 'password-protected or old-format Word file: remove the password or save as .docx to index it');
-  }
-  if (!startsWith(bytes, ZIP_MAGIC)) return fail('corrupt', 'not a valid .docx file (damaged, or not really a Word document)');
+  if (startsWith(bytes, OLE_MAGIC)) return fail(problems.encryptedDocx());
+  if (!startsWith(bytes, ZIP_MAGIC)) return fail(problems.notADocx());
+  const refused = await checkZipBudget(bytes, limits);
+  if (refused) return fail(refused);
   let html: string;
   try {
-    html = (await mammoth.convertToHtml({ buffer: bytes })).value;
+    html = (await mammoth.convertToHtml({ buffer: bytes }, { convertImage: altTextOnly })).value;
   } catch (err) {
     const detail = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    return fail('corrupt', `damaged .docx file (truncated or corrupt zip: ${detail}); re-save it in Word to index it`);
+    return fail(problems.corruptDocx(`truncated or corrupt zip: ${detail}`));
   }
   return { ok: true, doc: parseHtml(html, 'docx') };
 }

@@ -85,7 +85,7 @@ export function EvaluateScreen() {
         <p id="eval-source-hint" className="hint">{t('evalSourceHint')}</p>
         <label><input type="checkbox" checked={grid} onChange={(e) => setGrid(e.target.checked)} disabled={Boolean(run)} /> {t('evalGrid')}</label>
         {run
-          ? <button type="button" onClick={() => void cancel()}>{t('evalCancel')}</button>
+          ? <button type="button" onClick={() => void cancel()}>{t('cancel')}</button>
           : <button type="submit" disabled={!source.trim()}>{t('evalStart')}</button>}
       </form>
       {progress && progress.phase !== 'error' ? (
