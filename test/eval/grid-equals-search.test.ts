@@ -29,10 +29,9 @@ test('every grid point orders the K chunks exactly as live search does', { timeo
     // One judged document each (the grid skips unjudged queries); the values do not matter here, the orders do.
     qrels: new Map(questions.map((_, i) => [String(i + 1), new Map([[docs[i]!.id, 1]])])),
   };
-  // 64-token chunks: most abstracts span several chunks, so documents collapse only after ranking.
-  // fp32 models: the int8 cross-encoder's dynamic quantisation takes one scale per batch, so a pair's int8 score
-  // still depends on what else is in its batch (core/rerank/cross-encoder.ts; being made batch-independent).
-  const settings = { chunkTokens: 64, chunkOverlap: 0, preferQuantized: false };
+  // 64-token chunks: most abstracts span several chunks, so documents collapse only after ranking. The default
+  // int8 cross-encoder: a pair's score must not depend on the batch it was scored in (cross-encoder.ts).
+  const settings = { chunkTokens: 64, chunkOverlap: 0 };
   const evalEngine = await tinyEngine(store, {}, settings);
   const out = join(root, 'out');
   await runEval({ collection, engine: engineForEval(evalEngine, join(root, 'corpus')), modes: RERANK_MODES, ns: NS, alphas: ALPHAS, k: K, depth: 0, outDir: out });
