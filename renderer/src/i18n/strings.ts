@@ -134,7 +134,7 @@ export const en = {
   importButton: 'Import',
   // evaluate
   evaluateHeading: 'Evaluation',
-  evalNone: 'No evaluation report yet. Run `localrag eval` to make one.',
+  evalNone: 'No evaluation report yet: start a run above, or run `localrag eval`.',
   evalCollection: '{collection} · {queries} queries',
   apply: 'Apply this setting',
   applied: 'Applied: {mode}, N={topN}, alpha={alpha}.',
@@ -450,7 +450,7 @@ export const ja: Record<StringKey, string> = {
   importFolder: 'モデルのフォルダ',
   importButton: '取り込む',
   evaluateHeading: '評価',
-  evalNone: '評価レポートはまだありません。`localrag eval` を実行してください。',
+  evalNone: '評価レポートはまだありません。上で実行を始めるか、`localrag eval` を実行してください。',
   evalCollection: '{collection} · {queries} 件の質問',
   apply: 'この設定を適用',
   applied: '適用しました: {mode}, N={topN}, alpha={alpha}',
