@@ -35,14 +35,16 @@ export class Embedder {
   static async load(opts: EmbedderOptions): Promise<Embedder> {
     const profile = profileFor(opts.id, opts.modelDir, 'embedder');
     const tokenizer = await loadTokenizer(opts.modelDir);
-    // The probe: a batch of the sizes indexing sends, whose outputs must be usable vectors of the config's width.
-    const texts = Array.from({ length: 4 }, (_, i) => profile.passagePrefix + 'probe passage about lift and drag '.repeat(2 + i * 6));
-    const probeBatch = padBatch(texts.map((t) => tokenizer.encode(t, profile.maxLength)), tokenizer.padId);
+    // The probe: a batch of the sizes indexing sends (one short text when not timed), whose outputs must be usable
+    // vectors of the config's width.
+    const batchOf = (n: number) => padBatch(Array.from({ length: n }, (_, i) =>
+      tokenizer.encode(profile.passagePrefix + 'probe passage about lift and drag '.repeat(2 + i * 6), profile.maxLength)), tokenizer.padId);
+    const probes = { timed: batchOf(4), quick: batchOf(1) };
     let dim = 0;
     const onnx = await openSession({
       modelDir: opts.modelDir, preferQuantized: opts.settings.preferQuantized, setting: opts.settings.executionProvider, log: opts.log,
-      probe: async (s) => {
-        const result = await runBert(s, probeBatch);
+      probe: async (s, timed) => {
+        const result = await runBert(s, timed ? probes.timed : probes.quick);
         const out = pickEmbeddingOutput(result, s.outputNames, s.modelPath);
         dim = out.tensor.dims[out.tensor.dims.length - 1]!;
         checkEmbeddingWidth(dim, s.modelPath, result, out.name);

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import type { IndexProgress, IndexSummary } from '../contract/api.js';
 import type { Settings } from '../contract/settings.js';
 import { indexFolders } from '../ingest/indexer.js';
+import { ownDirRefusal, type OwnDirs } from '../ingest/own-dirs.js';
 import { watchFolders } from '../ingest/watch.js';
 import type { Db } from '../store/db.js';
 import { removeDocument } from '../store/documents.js';
@@ -28,6 +29,8 @@ export class Library {
     private readonly onProgress: (p: IndexProgress) => void,
     private readonly log: (line: string) => void,
     private readonly maxFileBytes?: number,
+    /** The store and models folders: excluded from every indexed folder, and refused as folders to index. */
+    private readonly ownDirs?: OwnDirs,
   ) {}
 
   folders(): string[] {
@@ -39,6 +42,8 @@ export class Library {
     if (!existsSync(folder) || !statSync(folder).isDirectory()) {
       throw new EngineError({ code: 'not-a-folder', message: `${folder} is not a folder that exists.`, action: 'Pick an existing folder.' });
     }
+    const refusal = this.ownDirs ? ownDirRefusal(folder, this.ownDirs) : null;
+    if (refusal) throw new EngineError(refusal);
     this.db.prepare('INSERT OR IGNORE INTO folders(path, added_at) VALUES (?, ?)').run(folder, new Date().toISOString());
     return folder;
   }
@@ -72,6 +77,7 @@ export class Library {
         onProgress: (p) => { this.progress = p; this.onProgress(p); },
         signal,
         maxFileBytes: this.maxFileBytes,
+        ownDirs: this.ownDirs,
       });
       // A collection that grew past the approximate index's bound is moved to it in the background; the run
       // (and the writer lock) ends when that is saved, so the switch never stays half done.
@@ -116,7 +122,7 @@ export class Library {
         this.watchTimer = null;
         this.index(touched).catch((err) => this.log(`watcher re-index failed: ${(err as Error).message}`));
       }, 50);
-    }) : null;
+    }, { ownDirs: this.ownDirs }) : null;
   }
 
   async close(): Promise<void> {

@@ -78,13 +78,15 @@ export class CrossEncoder {
     const tokenizer = await loadTokenizer(opts.modelDir);
     const maxLength = Math.min(opts.settings.crossMaxLength, profile.maxLength);
     // The probe (core/embed/onnx-session.ts): pairs of realistic lengths whose logits must be finite, one per pair.
-    const pairs = Array.from({ length: 4 }, (_, i) => tokenizer.encodePair('probe question about lift', 'probe passage about drag '.repeat(2 + i * 8), maxLength));
-    const probeBatch = padBatch(pairs, tokenizer.padId);
+    const batchOf = (n: number) => padBatch(Array.from({ length: n }, (_, i) =>
+      tokenizer.encodePair('probe question about lift', 'probe passage about drag '.repeat(2 + i * 8), maxLength)), tokenizer.padId);
+    const probes = { timed: batchOf(4), quick: batchOf(1) };
     const onnx = await openSession({
       modelDir: opts.modelDir, preferQuantized: opts.settings.preferQuantized, setting: opts.settings.executionProvider, log: opts.log,
-      probe: async (s) => {
-        const result = await runBert(s, probeBatch);
-        checkLogits(result.logits ?? result[s.outputNames[0]!], probeBatch.rows, s.modelPath, result);
+      probe: async (s, timed) => {
+        const batch = timed ? probes.timed : probes.quick;
+        const result = await runBert(s, batch);
+        checkLogits(result.logits ?? result[s.outputNames[0]!], batch.rows, s.modelPath, result);
       },
     });
     // The batch budget is the provider's (batchTokensFor) unless the caller measured its own.
