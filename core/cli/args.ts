@@ -1,7 +1,6 @@
 // Shared CLI option parsing: every command takes --store, --models and --json; errors are one line on stderr.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { join } from 'node:path';
-import { defaultDataDir, defaultModelsDir } from '../models/paths.js';
+import { resolveDataDirs } from '../models/paths.js';
 
 export const EXIT = { ok: 0, error: 1, usage: 2, answerUnavailable: 3 } as const;
 
@@ -27,11 +26,11 @@ export function parse<O extends NonNullable<ParseArgsConfig['options']>>(argv: s
 }
 
 export function storeDirOf(v: { store?: string | boolean }): string {
-  return typeof v.store === 'string' ? v.store : join(defaultDataDir(), 'store');
+  return resolveDataDirs({ store: typeof v.store === 'string' ? v.store : undefined }).storeDir;
 }
 
 export function modelsDirOf(v: { models?: string | boolean }): string {
-  return typeof v.models === 'string' ? v.models : defaultModelsDir();
+  return resolveDataDirs({ models: typeof v.models === 'string' ? v.models : undefined }).modelsDir;
 }
 
 export function num(v: unknown, name: string): number | undefined {
