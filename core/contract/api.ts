@@ -75,6 +75,8 @@ export interface IndexSummary {
   skipped: FileStatus[];
   /** Set when the embedder is missing: text is indexed and BM25 works, vectors come later. */
   dense: ComponentState;
+  /** The run was cancelled: the counts say what was done; the next run resumes from there. */
+  cancelled?: boolean;
 }
 
 export type ComponentState = { status: 'ok' } | { status: 'model-missing' | 'unavailable'; error: AppError };

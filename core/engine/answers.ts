@@ -34,9 +34,12 @@ export class Answers {
     return s.llmBackend === 'ollama' ? s.ollamaModel : s.embeddedModelPath;
   }
 
-  async ask(req: AskRequest): Promise<AnswerResult> {
+  /** `signal` is the caller's (its window or connection closing cancels the answer like the Stop button). */
+  async ask(req: AskRequest, signal?: AbortSignal): Promise<AnswerResult> {
     const s = this.getSettings();
     const controller = new AbortController();
+    if (signal?.aborted) controller.abort();
+    else signal?.addEventListener('abort', () => controller.abort(), { once: true });
     this.running.set(req.requestId, controller);
     this.db.prepare('INSERT OR REPLACE INTO history(request_id, question, asked_at, status) VALUES (?, ?, ?, ?)').run(req.requestId, req.question, new Date().toISOString(), 'running');
     try {

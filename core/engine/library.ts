@@ -9,6 +9,7 @@ import type { Db } from '../store/db.js';
 import { removeDocument } from '../store/documents.js';
 import type { ModelRuntime } from './runtime.js';
 import { AppErrorException } from '../contract/app-error.js';
+import { CancelledError } from '../host/app-error.js';
 
 export class EngineError extends AppErrorException {}
 
@@ -19,6 +20,10 @@ export class Library {
   private watchTimer: NodeJS.Timeout | null = null;
   progress: IndexProgress | null = null;
   lastSummary: IndexSummary | null = null;
+  /** Fires when the engine closes: queued and running index runs stop at the next file. */
+  private readonly closing = new AbortController();
+  /** The run that is indexing now, so it can be cancelled by its id. */
+  private current: { runId: string | null; controller: AbortController } | null = null;
 
   constructor(
     private readonly db: Db,
@@ -58,23 +63,47 @@ export class Library {
     await this.restartWatcher();
   }
 
-  /** Indexes the given folders (default: all), after any run already queued. */
+  /**
+   * Indexes the given folders (default: all), after any run already queued. Cancelling (by run id, by the
+   * caller's signal, or by closing the engine) stops at the next file: what is indexed stays, and the next run
+   * resumes from there. A cancelled run returns its summary with `cancelled: true`.
+   */
   index(folders: string[] = this.folders(), signal?: AbortSignal): Promise<IndexSummary> {
+    const controller = new AbortController();
+    const stop = AbortSignal.any([controller.signal, this.closing.signal, ...(signal ? [signal] : [])]);
     return this.enqueue(async () => {
-      const dense = await this.runtime.denseRuntime();
-      const summary = await indexFolders(folders, {
-        db: this.db,
-        embedder: dense.ok ? dense.value.embedder : null,
-        vectors: dense.ok ? dense.value.vectors : null,
-        dense: dense.ok ? { status: 'ok' } : { status: 'model-missing', error: dense.error },
-        settings: this.getSettings(),
-        onProgress: (p) => { this.progress = p; this.onProgress(p); },
-        signal,
-        maxFileBytes: this.maxFileBytes,
-      });
-      this.lastSummary = summary;
-      return summary;
+      if (stop.aborted) throw new CancelledError('Indexing');
+      this.current = { runId: null, controller };
+      try {
+        const dense = await this.runtime.denseRuntime();
+        const summary = await indexFolders(folders, {
+          db: this.db,
+          embedder: dense.ok ? dense.value.embedder : null,
+          vectors: dense.ok ? dense.value.vectors : null,
+          dense: dense.ok ? { status: 'ok' } : { status: 'model-missing', error: dense.error },
+          settings: this.getSettings(),
+          onProgress: (p) => {
+            if (this.current?.controller === controller) this.current.runId = p.runId;
+            this.progress = p;
+            this.onProgress(p);
+          },
+          signal: stop,
+          maxFileBytes: this.maxFileBytes,
+        });
+        if (this.progress?.runId === summary.runId && this.progress.phase === 'cancelled') summary.cancelled = true;
+        this.lastSummary = summary;
+        return summary;
+      } finally {
+        if (this.current?.controller === controller) this.current = null;
+      }
     });
+  }
+
+  /** Cancels the index run with this id (the runId of its progress events); false when no such run is running. */
+  cancel(runId: string): boolean {
+    if (!this.current || this.current.runId !== runId) return false;
+    this.current.controller.abort();
+    return true;
   }
 
   private enqueue<T>(task: () => Promise<T>): Promise<T> {
@@ -96,12 +125,16 @@ export class Library {
         const touched = [...this.pendingWatch];
         this.pendingWatch.clear();
         this.watchTimer = null;
-        this.index(touched).catch((err) => this.log(`watcher re-index failed: ${(err as Error).message}`));
+        this.index(touched).catch((err) => {
+          if (!(err instanceof CancelledError)) this.log(`watcher re-index failed: ${(err as Error).message}`);
+        });
       }, 50);
     }) : null;
   }
 
+  /** Cancels queued and running index runs first, then waits for them to stop. */
   async close(): Promise<void> {
+    this.closing.abort();
     if (this.watchTimer) clearTimeout(this.watchTimer);
     await this.watcher?.close();
     this.watcher = null;

@@ -1,0 +1,26 @@
+// Starts the engine host in a worker thread and returns its client (serve mode, the responsiveness benchmark).
+import { Worker } from 'node:worker_threads';
+import type { Settings } from '../contract/settings.js';
+import { createHostClient, type HostClient } from './client.js';
+import { fromWorker } from './port.js';
+
+export interface WorkerHostOptions {
+  storeDir: string;
+  modelsDir: string;
+  watch?: boolean;
+  overrides?: Partial<Settings>;
+  maxFileBytes?: number;
+  /** No engine log lines on stderr. */
+  quiet?: boolean;
+}
+
+export function startWorkerHost(options: WorkerHostOptions, log: (line: string) => void = () => {}): HostClient {
+  // From a checkout this module is TypeScript: the boot script registers tsx in the worker first.
+  const fromSource = import.meta.url.endsWith('.ts');
+  const entry = new URL(`./worker-entry.${fromSource ? 'ts' : 'js'}`, import.meta.url).href;
+  const worker = fromSource
+    ? new Worker(new URL('./worker-boot.mjs', import.meta.url), { workerData: { entry, options } })
+    : new Worker(new URL(entry), { workerData: { entry, options } });
+  worker.on('error', (err) => log(`engine worker failed: ${err.message}`));
+  return createHostClient(fromWorker(worker), log);
+}
