@@ -2,7 +2,8 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { resolveDataDirs } from '../models/paths.js';
 
-export const EXIT = { ok: 0, error: 1, usage: 2, answerUnavailable: 3 } as const;
+/** 130 = 128 + SIGINT, what shells report for a command stopped by Ctrl-C. */
+export const EXIT = { ok: 0, error: 1, usage: 2, answerUnavailable: 3, interrupted: 130 } as const;
 
 export class UsageError extends Error {}
 

@@ -1,5 +1,6 @@
 // localrag: the engine from a terminal. Commands and their --json output are a stable interface for scripts.
 import { EXIT, UsageError } from './args.js';
+import { interrupted } from './interrupt.js';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> }> = {
   index: { summary: 'index <folder...>          add folders and index them (incremental)', load: () => import('./commands/index.js') },
@@ -38,6 +39,7 @@ main(process.argv.slice(2)).then(
     const line = e.appError ? `${e.appError.message}${e.appError.action ? ` ${e.appError.action}` : ''}` : e.message;
     process.stderr.write(`localrag: ${line.split('\n')[0]}\n`);
     if (process.env.LOCALRAG_DEBUG) console.error(err);
-    process.exitCode = err instanceof UsageError ? EXIT.usage : EXIT.error;
+    // Work stopped by Ctrl-C (a search, a download, an evaluation) ends like every interrupted command: 130.
+    process.exitCode = err instanceof UsageError ? EXIT.usage : interrupted() ? EXIT.interrupted : EXIT.error;
   },
 );

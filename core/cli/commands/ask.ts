@@ -1,9 +1,11 @@
 // localrag ask "<question>": the answer streamed to stdout, then its citations and the per-stage timing table.
-// Exit status 3 when the LLM could not answer (the sources are still printed, with the reason).
+// Exit status 3 when the LLM could not answer (the sources are still printed, with the reason). Ctrl-C stops the
+// answer: what was written, the sources and the timings so far are printed, and the exit status is 130.
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { Settings } from '../../contract/settings.js';
 import { EXIT, parse, printJson, UsageError } from '../args.js';
+import { interruptSignal, interrupted } from '../interrupt.js';
 import { openEngine } from '../open-engine.js';
 import { printTimings } from '../timing-table.js';
 import { rerankOptions, rerankParamsFrom } from './search.js';
@@ -28,10 +30,7 @@ export async function run(argv: string[]): Promise<number> {
     const unsubscribe = engine.subscribe((event, payload) => {
       if (event === 'onAnswerToken' && !values.json) process.stdout.write((payload as { token: string }).token);
     });
-    const stop = () => { void engine.cancel({ requestId }); };
-    process.once('SIGINT', stop);
-    const result = await engine.ask({ requestId, question, params: rerankParamsFrom(values) });
-    process.off('SIGINT', stop);
+    const result = await engine.ask({ requestId, question, params: rerankParamsFrom(values) }, interruptSignal());
     unsubscribe();
     if (values.json) {
       printJson(result);
@@ -48,6 +47,7 @@ export async function run(argv: string[]): Promise<number> {
       console.log('');
       printTimings(result.timings);
     }
+    if (result.status === 'cancelled' && interrupted()) return EXIT.interrupted;
     return result.status === 'unavailable' ? EXIT.answerUnavailable : EXIT.ok;
   } finally {
     await engine.close();

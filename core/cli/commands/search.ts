@@ -1,6 +1,7 @@
 // localrag search "<question>": retrieval + reranking with the full per-candidate record and per-stage timings.
 import type { RerankParams } from '../../contract/api.js';
 import { EXIT, num, parse, printJson, UsageError } from '../args.js';
+import { interruptSignal } from '../interrupt.js';
 import { openEngine } from '../open-engine.js';
 import { printTimings } from '../timing-table.js';
 
@@ -29,7 +30,7 @@ export async function run(argv: string[]): Promise<number> {
   if (!question) throw new UsageError('search needs a question: localrag search "<question>"');
   const engine = await openEngine(values);
   try {
-    const result = await engine.search({ question, params: rerankParamsFrom(values), retrieveK: num(values.k, 'k') });
+    const result = await engine.search({ question, params: rerankParamsFrom(values), retrieveK: num(values.k, 'k') }, interruptSignal());
     if (values.json) {
       printJson(result);
       return EXIT.ok;
