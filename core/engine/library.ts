@@ -8,8 +8,11 @@ import { watchFolders } from '../ingest/watch.js';
 import type { Db } from '../store/db.js';
 import { removeDocument } from '../store/documents.js';
 import type { ModelRuntime } from './runtime.js';
+import type { Embedder } from '../embed/embedder.js';
 import { AppErrorException } from '../contract/app-error.js';
 import { CancelledError } from '../host/app-error.js';
+import { EmbedThread, passagesOffThread } from '../host/embed-thread.js';
+import { resolveModelDir } from '../models/index.js';
 
 export class EngineError extends AppErrorException {}
 
@@ -24,6 +27,8 @@ export class Library {
   private readonly closing = new AbortController();
   /** The run that is indexing now, so it can be cancelled by its id. */
   private current: { runId: string | null; controller: AbortController } | null = null;
+  /** The passage-embedding thread of the current embedder (see host/embed-thread.ts), kept between runs. */
+  private embedThread: { key: string; thread: Promise<EmbedThread | null> } | null = null;
 
   constructor(
     private readonly db: Db,
@@ -32,6 +37,8 @@ export class Library {
     private readonly onProgress: (p: IndexProgress) => void,
     private readonly log: (line: string) => void,
     private readonly maxFileBytes?: number,
+    /** Where the embedder's files are, for the embedding thread; without it passages are embedded in this thread. */
+    private readonly modelsDir?: string,
   ) {}
 
   folders(): string[] {
@@ -78,7 +85,7 @@ export class Library {
         const dense = await this.runtime.denseRuntime();
         const summary = await indexFolders(folders, {
           db: this.db,
-          embedder: dense.ok ? dense.value.embedder : null,
+          embedder: dense.ok ? this.passageEmbedder(dense.value.embedder) : null,
           vectors: dense.ok ? dense.value.vectors : null,
           dense: dense.ok ? { status: 'ok' } : { status: 'model-missing', error: dense.error },
           settings: this.getSettings(),
@@ -97,6 +104,32 @@ export class Library {
         if (this.current?.controller === controller) this.current = null;
       }
     });
+  }
+
+  /** The runtime's embedder, with large groups of passages embedded on a thread of their own. */
+  private passageEmbedder(local: Embedder): Embedder {
+    if (!this.modelsDir || process.env.LOCALRAG_EMBED_THREAD === '0') return local;
+    const s = this.getSettings();
+    const modelsDir = this.modelsDir;
+    const thread = () => {
+      if (this.embedThread?.key !== local.key) {
+        void this.closeEmbedThread();
+        const settings = { executionProvider: s.executionProvider, preferQuantized: s.preferQuantized, embedBatchSize: s.embedBatchSize };
+        const started = EmbedThread.start({ id: s.embedderModel, modelDir: resolveModelDir(modelsDir, s.embedderModel), settings }).catch((err: unknown) => {
+          this.log(`embedding thread unavailable, embedding in the engine's thread: ${(err as Error).message}`);
+          return null;
+        });
+        this.embedThread = { key: local.key, thread: started };
+      }
+      return this.embedThread.thread;
+    };
+    return passagesOffThread(local, s.embedBatchSize, thread);
+  }
+
+  private async closeEmbedThread(): Promise<void> {
+    const t = this.embedThread;
+    this.embedThread = null;
+    await (await t?.thread)?.close();
   }
 
   /** Cancels the index run with this id (the runId of its progress events); false when no such run is running. */
@@ -139,5 +172,6 @@ export class Library {
     await this.watcher?.close();
     this.watcher = null;
     await this.queue;
+    await this.closeEmbedThread();
   }
 }

@@ -15,12 +15,17 @@ export interface WorkerHostOptions {
 }
 
 export function startWorkerHost(options: WorkerHostOptions, log: (line: string) => void = () => {}): HostClient {
-  // From a checkout this module is TypeScript: the boot script registers tsx in the worker first.
-  const fromSource = import.meta.url.endsWith('.ts');
-  const entry = new URL(`./worker-entry.${fromSource ? 'ts' : 'js'}`, import.meta.url).href;
-  const worker = fromSource
-    ? new Worker(new URL('./worker-boot.mjs', import.meta.url), { workerData: { entry, options } })
-    : new Worker(new URL(entry), { workerData: { entry, options } });
+  const worker = spawnWorker('worker-entry', { options });
   worker.on('error', (err) => log(`engine worker failed: ${err.message}`));
   return createHostClient(fromWorker(worker), log);
+}
+
+/** A worker thread running one of this folder's entry modules (`name` without extension), from a checkout or a build. */
+export function spawnWorker(name: string, data: Record<string, unknown>): Worker {
+  // From a checkout this module is TypeScript: the boot script registers tsx in the worker first.
+  const fromSource = import.meta.url.endsWith('.ts');
+  const entry = new URL(`./${name}.${fromSource ? 'ts' : 'js'}`, import.meta.url).href;
+  return fromSource
+    ? new Worker(new URL('./worker-boot.mjs', import.meta.url), { workerData: { ...data, entry } })
+    : new Worker(new URL(entry), { workerData: { ...data, entry } });
 }

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { EXIT, UsageError } from '../args.js';
 
-const NAMES = ['index', 'query', 'rerank'];
+const NAMES = ['index', 'query', 'rerank', 'responsive'];
 
 export async function run(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
