@@ -284,6 +284,7 @@ export interface LocalRagApi {
   /** Re-fuse cached scores of an earlier search with new alpha / normalisation / k / N. */
   refuse(req: RefuseRequest): Promise<SearchResult>;
   ask(req: AskRequest): Promise<AnswerResult>;
+  /** Cancels by id: an answer (its requestId), an index run (the runId of its progress) or a model download (the model id). */
   cancel(req: { requestId: string }): Promise<{ cancelled: boolean }>;
   getPassage(req: { chunkId: number }): Promise<Passage & { documentText?: string }>;
   history(req: { limit?: number }): Promise<HistoryEntry[]>;

@@ -140,3 +140,19 @@ test('a call in flight when the engine process goes away ends with engine-stoppe
   const reply = await pending;
   assert.equal(!reply.ok && reply.error.code, 'engine-stopped');
 });
+
+test('a search cancelled while it runs stops between its stages with a cancelled error', async () => {
+  const engine = await tinyEngine(join(tempDir(), 'store'));
+  const host = hostInThread(engine);
+  const conn = host.connect();
+  assert.equal((await conn.call('reindex', { path: folderOf(20) })).ok, true);
+  const abort = new AbortController();
+  const pending = conn.call('search', { question: 'wing chord' }, abort.signal);
+  abort.abort();
+  const reply = await pending;
+  assert.equal(!reply.ok && reply.error.code, 'cancelled');
+  const again = await conn.call('search', { question: 'wing chord' });
+  assert.ok(again.ok && (again.result as { candidates: unknown[] }).candidates.length > 0, 'the next search runs normally');
+  await host.shutdown();
+  await engine.close();
+});
