@@ -6,17 +6,22 @@ import { join } from 'node:path';
 import type {
   AnswerResult, EngineApi, EngineStatus, EventName, FileStatus, HistoryEntry, IndexSummary, LocalRagEvents,
   ModelStatus, Passage, SearchRequest, SearchResult, RefuseRequest, AskRequest, EvalReport, LlmBackend, AppError,
+  VectorCheckReport,
 } from './contract/api.js';
+import type { Conversation, ConversationDetail, ConversationExport } from './contract/api.js';
 import { DEFAULT_SETTINGS, mergeSettings, type Settings } from './contract/settings.js';
 import { EngineError, Library } from './engine/library.js';
 import { Operations } from './engine/operations.js';
 import { ModelRuntime } from './engine/runtime.js';
 import { Answers } from './engine/answers.js';
 import { Searches } from './engine/searches.js';
-import { downloadModel, importModel, modelStatus } from './models/index.js';
+import { executionReport } from './embed/execution-report.js';
+import { downloadModel, importModel, listModels, modelStatus } from './models/index.js';
 import { getMeta, openDb, setMeta, type Db } from './store/db.js';
 import { counts, getPassages, listFiles } from './store/documents.js';
 import { parseFile } from './ingest/parse/index.js';
+import { checkVectors } from './store/doctor.js';
+import { acquireWriterLock } from './store/writer-lock.js';
 
 export { EngineError } from './engine/library.js';
 
@@ -66,7 +71,7 @@ export class Engine implements EngineApi {
     this.runtime = new ModelRuntime(this.db, opts.storeDir, opts.modelsDir, settings, this.log);
     this.library = new Library(this.db, this.runtime, settings, (p) => this.emit('onIndexProgress', p), this.log, opts.maxFileBytes, opts.modelsDir);
     this.searches = new Searches(this.db, this.runtime, opts.modelsDir, settings, this.log);
-    this.answers = new Answers(this.db, this.searches, settings, (e, p) => this.emit(e, p));
+    this.answers = new Answers(this.db, this.searches, settings, (e, p) => this.emit(e, p), opts.modelsDir);
   }
 
   async start(): Promise<void> {
@@ -89,7 +94,19 @@ export class Engine implements EngineApi {
       documents: n.documents, chunks: n.chunks, vectors: n.vectors, models: this.models(),
       dense: await this.runtime.denseState(), cross: await this.searches.crossState(),
       llm: await this.answers.llmState(), indexing: this.library.progress,
+      vectorState: await this.runtime.vectorState(), chunksWithoutVectors: n.chunks - n.vectors,
+      execution: await this.execution(), installed: listModels(this.opts.modelsDir),
     };
+  }
+
+  private async execution(): Promise<NonNullable<EngineStatus['execution']>> {
+    const out: NonNullable<EngineStatus['execution']> = {};
+    const requested = this.settings.executionProvider;
+    const embedder = await this.runtime.embedderNow();
+    if (embedder.ok) out.embedder = executionReport(this.settings.embedderModel, embedder.value.session, requested);
+    const cross = await this.searches.crossEncoder();
+    if (cross) out.crossEncoder = executionReport(this.settings.crossEncoderModel, cross.session, requested, cross.batchTokens);
+    return out;
   }
 
   private models(): ModelStatus[] {
@@ -210,6 +227,40 @@ export class Engine implements EngineApi {
     if (!existsSync(file)) return null;
     const report = JSON.parse(readFileSync(file, 'utf8')) as EvalReport;
     return !req.collection || report.collection === req.collection ? report : null;
+  }
+
+  /** `localrag doctor`: holds the writer lock while it repairs, so no index run changes vectors meanwhile. */
+  async checkVectors(req: { checkOnly?: boolean }): Promise<VectorCheckReport> {
+    const run = () => checkVectors(this.db, this.opts.storeDir, { repair: !req.checkOnly });
+    if (req.checkOnly) return run();
+    const lock = await acquireWriterLock(this.db, { purpose: 'checking vectors', onWait: () => this.log('another localrag is indexing this store; waiting…') });
+    try {
+      const report = run();
+      await this.runtime.reset(); // an index this engine holds reopens from the repaired files
+      return report;
+    } finally {
+      lock.release();
+    }
+  }
+
+  async listConversations(req: { query?: string; limit?: number }): Promise<Conversation[]> {
+    return this.answers.listConversations(req.query, req.limit ?? 200);
+  }
+
+  async getConversation(req: { id: string }): Promise<ConversationDetail> {
+    return this.answers.getConversation(req.id);
+  }
+
+  async renameConversation(req: { id: string; title: string }): Promise<Conversation> {
+    return this.answers.renameConversation(req.id, req.title);
+  }
+
+  async deleteConversation(req: { id: string }): Promise<{ deleted: boolean }> {
+    return { deleted: this.answers.deleteConversation(req.id) };
+  }
+
+  async exportConversation(req: { id: string }): Promise<ConversationExport> {
+    return this.answers.exportConversation(req.id);
   }
 
   /** A background run that was cancelled (the engine closing) is not a failure worth a log line. */

@@ -1,10 +1,12 @@
 // The one API contract between the engine and every front end (Electron IPC, HTTP+SSE serve mode, CLI --json).
 // Types only plus the method/event name lists: the renderer imports this file and nothing else from core/.
 import type { Settings } from './settings.js';
-import type { FileState, LlmBackend, ModelRole, Normalisation, RerankMode } from './vocabulary.js';
+import type { FileState, LlmBackend, ModelRole, Normalisation, RerankMode, VectorIndexKind, VectorState } from './vocabulary.js';
+import type { HistoryState, StandaloneMethod } from './vocabulary.js';
 
 export type { Settings } from './settings.js';
-export type { FileState, LlmBackend, ModelRole, Normalisation, RerankMode } from './vocabulary.js';
+export type { FileState, LlmBackend, ModelRole, Normalisation, RerankMode, VectorIndexKind, VectorState } from './vocabulary.js';
+export type { HistoryState, StandaloneMethod } from './vocabulary.js';
 
 /** An error the UI can show: a stable code, one sentence for the user, and what to do next. */
 export interface AppError {
@@ -32,7 +34,9 @@ export interface StageTiming {
 export type StageName =
   | 'embedQuery' | 'faiss' | 'bm25' | 'fuse'
   | 'bi' | 'cross' | 'fusion'
-  | 'prompt' | 'llmFirstToken' | 'llmTotal';
+  | 'prompt' | 'llmFirstToken' | 'llmTotal'
+  /** A follow-up question rewritten to stand alone (by the LLM, or from the previous question's key terms). */
+  | 'rewrite';
 
 // ---------- library / indexing ----------
 
@@ -44,6 +48,10 @@ export interface FileStatus {
   chunks: number;
   bytes: number;
   indexedAt?: string;
+  /** The reason as an AppError (stable code, params), for the UI to word in the user's language. */
+  problem?: AppError;
+  /** A note on an indexed file: decoded from another encoding (with losses), only the first pages of a PDF... */
+  note?: AppError;
 }
 
 export interface IndexProgress {
@@ -58,6 +66,8 @@ export interface IndexProgress {
   currentFile?: string;
   skipped: number;
   error?: AppError;
+  /** 0..1 by estimated time (reading files and embedding go at different speeds); 1 when done. */
+  fractionDone?: number;
 }
 
 export interface IndexSummary {
@@ -92,6 +102,10 @@ export interface ModelStatus {
   provenance?: string;
   quantized?: boolean;
   howToGet?: string;
+  /** The hub commit the files were downloaded at. */
+  revision?: string;
+  /** The files as verified at download (sha256 of each; source = repo/path it came from). */
+  files?: { path: string; size: number; sha256: string; source?: string }[];
 }
 
 export interface DownloadProgress {
@@ -101,6 +115,10 @@ export interface DownloadProgress {
   total: number | null;
   done: boolean;
   error?: AppError;
+  /** The whole download: bytes so far (resumed = found on disk from an earlier attempt), speed and time left. */
+  overall?: { loaded: number; total: number; resumed: number; bytesPerSecond: number | null; etaSeconds: number | null };
+  /** Something to tell the user that is not an error (a renamed repo, no int8 file for this CPU). */
+  note?: string;
 }
 
 // ---------- retrieval and reranking ----------
@@ -166,6 +184,8 @@ export interface SearchResult extends RerankParams {
   dense: ComponentState;
   cross: ComponentState;
   provider: string;
+  /** Set when the question or most cross-scored passages are in a language the cross-encoder does not cover. */
+  crossLanguage?: AppError;
 }
 
 // ---------- answers ----------
@@ -202,14 +222,65 @@ export interface AnswerResult {
   timings: StageTiming[];
   llm: LlmStats | null;
   error?: AppError;
+  /** The conversation this question belongs to (set by the engine's ask). */
+  conversationId?: string;
+  /** What retrieval ran on: the question itself, or a follow-up rewritten to stand alone. */
+  standaloneQuestion?: string;
+  standaloneMethod?: StandaloneMethod;
 }
 
 export interface HistoryEntry {
   requestId: string;
   question: string;
   askedAt: string;
-  status: AnswerResult['status'];
+  /** 'running' only while the answer is being written; a crash is repaired to 'failed' at the next start. */
+  status: HistoryState;
   answer: string;
+  conversationId?: string | null;
+  standaloneQuestion?: string | null;
+  error?: AppError;
+}
+
+// ---------- conversations ----------
+
+export interface Conversation {
+  id: string;
+  title: string;
+  createdAt: string;
+  updatedAt: string;
+  /** How many questions were asked in it. */
+  questions: number;
+}
+
+export interface ConversationTurn extends HistoryEntry {
+  standaloneQuestion: string;
+  standaloneMethod: StandaloneMethod;
+  /** The whole answer (sources, citations, timings) once it ended; null while running or when it never finished. */
+  result: AnswerResult | null;
+}
+
+export interface ConversationDetail extends Conversation {
+  /** Oldest first. */
+  turns: ConversationTurn[];
+}
+
+export interface ConversationExport {
+  /** A suggested file name, e.g. "wing-flutter.md". */
+  fileName: string;
+  markdown: string;
+}
+
+/** Sent as soon as reranking is done (dropped: null) and again once the prompt is fitted, before the first token. */
+export interface AnswerSources {
+  requestId: string;
+  conversationId: string;
+  question: string;
+  standaloneQuestion: string;
+  standaloneMethod: StandaloneMethod;
+  /** The passages for the LLM, numbered 1..k as the answer cites them. */
+  sources: RerankedCandidate[];
+  /** Numbers in `sources` that did not fit the LLM's context window; null until the prompt is fitted. */
+  dropped: number[] | null;
 }
 
 // ---------- status ----------
@@ -227,6 +298,58 @@ export interface EngineStatus {
   cross: ComponentState;
   llm: ComponentState & { backend: LlmBackend; model: string | null; installed?: string[] };
   indexing: IndexProgress | null;
+  /** Whether the stored vectors belong to the embedder in use: 'stale' until an index run re-embeds them. */
+  vectorState?: VectorState;
+  /** Chunks without a stored vector yet (while re-embedding: how many are left). */
+  chunksWithoutVectors?: number;
+  /** Where each loaded model really runs, measured once per session (absent for a model that is not loaded). */
+  execution?: { embedder?: ExecutionReport; crossEncoder?: ExecutionReport };
+  /** Every model folder in the models folder, for the Settings pickers. */
+  installed?: ModelStatus[];
+}
+
+// ---------- vector integrity ----------
+
+/** What one side of the comparison found: the saved index against SQLite, vector by vector. */
+export interface VectorIndexFindings {
+  kind: VectorIndexKind | null;
+  indexed: number;
+  matched: number;
+  stale: number;
+  orphans: number;
+  duplicates: number;
+  missing: number;
+  unreadable: boolean;
+}
+
+export interface VectorCheckReport {
+  ok: boolean;
+  checkOnly: boolean;
+  dim: number | null;
+  storedVectors: number;
+  digestsWrong: number;
+  found: VectorIndexFindings;
+  repaired: boolean;
+  after: VectorIndexFindings | null;
+  generation: number;
+  ms: number;
+}
+
+/** What was asked of the execution providers for one model and what it got. */
+export interface ExecutionReport {
+  model: string;
+  /** The ONNX file in use (fp32 on GPU providers, int8 on the CPU when preferred). */
+  file: string;
+  requested: string;
+  provider: string;
+  /** Why a tried GPU provider is not running the model (failed to start, failed its first run, slower than the CPU). */
+  fallbackReason: string | null;
+  /** Milliseconds of the warm probe run per provider that completed it. */
+  probeMs?: Record<string, number>;
+  /** Share of graph nodes each provider ran during the probe, e.g. { webgpu: 0.9, cpu: 0.1 }. */
+  placement?: Record<string, number> | null;
+  /** Padded tokens per cross-encoder batch on this provider. */
+  batchTokens?: number;
 }
 
 // ---------- evaluation ----------
@@ -270,6 +393,8 @@ export interface AskRequest {
   requestId: string;
   question: string;
   params?: Partial<RerankParams>;
+  /** Ask as a follow-up in this conversation; without it the question starts a new one. */
+  conversationId?: string;
 }
 
 export interface LocalRagApi {
@@ -292,6 +417,15 @@ export interface LocalRagApi {
   importModel(req: { role: ModelRole; folder: string; id?: string }): Promise<ModelStatus>;
   downloadModel(req: { id: string }): Promise<ModelStatus>;
   getEvalReport(req: { collection?: string }): Promise<EvalReport | null>;
+  /** Compares the vector index with SQLite vector by vector; repairs what differs unless checkOnly. */
+  checkVectors(req: { checkOnly?: boolean }): Promise<VectorCheckReport>;
+  /** Most recently used first; `query` keeps those whose title, questions or answers contain it. */
+  listConversations(req: { query?: string; limit?: number }): Promise<Conversation[]>;
+  getConversation(req: { id: string }): Promise<ConversationDetail>;
+  renameConversation(req: { id: string; title: string }): Promise<Conversation>;
+  deleteConversation(req: { id: string }): Promise<{ deleted: boolean }>;
+  /** The conversation as Markdown: each question, its answer, and its sources numbered as the answer cites them. */
+  exportConversation(req: { id: string }): Promise<ConversationExport>;
 }
 
 export type ApiMethod = keyof LocalRagApi;
@@ -305,6 +439,7 @@ export interface LocalRagEvents {
   onAnswerDone: AnswerResult;
   onIndexProgress: IndexProgress;
   onDownloadProgress: DownloadProgress;
+  onAnswerSources: AnswerSources;
 }
 
 export type EventName = keyof LocalRagEvents;
@@ -313,11 +448,13 @@ export type EventName = keyof LocalRagEvents;
 export const API_METHODS = [
   'getStatus', 'getSettings', 'updateSettings', 'addFolder', 'removeFolder', 'reindex', 'listFiles',
   'search', 'refuse', 'ask', 'cancel', 'getPassage', 'history', 'listLlmModels', 'importModel',
-  'downloadModel', 'getEvalReport',
+  'downloadModel', 'getEvalReport', 'checkVectors',
+  'listConversations', 'getConversation', 'renameConversation', 'deleteConversation', 'exportConversation',
 ] as const satisfies readonly ApiMethod[];
 
 export const EVENT_NAMES = [
   'onAnswerToken', 'onStageTiming', 'onAnswerDone', 'onIndexProgress', 'onDownloadProgress',
+  'onAnswerSources',
 ] as const satisfies readonly EventName[];
 
 /** What a transport must give the renderer: calls and a subscription. */

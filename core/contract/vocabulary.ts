@@ -14,7 +14,7 @@ export const RETRIEVAL_FUSIONS = ['rrf', 'weighted'] as const;
 export type RetrievalFusion = (typeof RETRIEVAL_FUSIONS)[number];
 
 /** Where ONNX models run; 'auto' tries the platform's GPU providers first and falls back to the CPU. */
-export const EXECUTION_PROVIDERS = ['auto', 'cpu', 'cuda', 'dml', 'coreml'] as const;
+export const EXECUTION_PROVIDERS = ['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'] as const;
 export type ExecutionProviderSetting = (typeof EXECUTION_PROVIDERS)[number];
 
 /** The LLM backends that write answers. */
@@ -32,3 +32,34 @@ export type FileState = (typeof FILE_STATES)[number];
 /** The roles a model can play. */
 export const MODEL_ROLES = ['embedder', 'cross-encoder', 'llm'] as const;
 export type ModelRole = (typeof MODEL_ROLES)[number];
+
+/** Whether the stored vectors were made by the embedder in use: 'stale' until an index run re-embeds them. */
+export const VECTOR_STATES = ['current', 'stale', 're-embedding', 'no-embedder'] as const;
+export type VectorState = (typeof VECTOR_STATES)[number];
+
+/** How dense vectors are searched: exactly (flat) for small collections, a quantised HNSW graph for large ones. */
+export const VECTOR_INDEX_KINDS = ['flat', 'hnsw'] as const;
+export type VectorIndexKind = (typeof VECTOR_INDEX_KINDS)[number];
+
+/** Why a file was not indexed: FileStatus.problem.code (the UI words each one from its code and params). */
+export const FILE_PROBLEMS = [
+  'empty', 'too-large', 'binary', 'garbled', 'no-text', 'no-text-layer',
+  'not-found', 'unreadable', 'is-a-folder', 'path-changed', 'io-error', 'not-regular-file', 'changed-during-read',
+  'unreadable-file-name', 'not-a-folder', 'symlink-loop', 'broken-symlink', 'symlink-to-ancestor', 'duplicate-folder',
+  'link-into-ignored', 'own-store', 'own-models',
+  'not-a-pdf', 'encrypted-pdf', 'corrupt-pdf', 'not-a-docx', 'encrypted-docx', 'corrupt-docx', 'corrupt-rtf', 'parse-error',
+  'parse-timeout', 'parse-memory-limit', 'unpacked-too-large',
+] as const;
+export type FileProblemCode = (typeof FILE_PROBLEMS)[number];
+
+/** Notes on a file that was indexed, but not exactly as written: FileStatus.note.code. */
+export const FILE_NOTES = ['decoded-as', 'decoded-with-losses', 'pdf-page-limit', 'pdf-time-limit'] as const;
+export type FileNoteCode = (typeof FILE_NOTES)[number];
+
+/** Where an answer's history row stands: 'running' until it ends in one of the other three (a crash included). */
+export const HISTORY_STATES = ['running', 'done', 'failed', 'cancelled'] as const;
+export type HistoryState = (typeof HISTORY_STATES)[number];
+
+/** How a follow-up question became the standalone question retrieval ran on. */
+export const STANDALONE_METHODS = ['first-question', 'llm', 'key-terms'] as const;
+export type StandaloneMethod = (typeof STANDALONE_METHODS)[number];

@@ -1,6 +1,7 @@
 // The bi-encoder: texts in, unit vectors out, batched and padded only to the longest item in each batch.
 import type { Settings } from '../contract/settings.js';
-import { createOnnxSession, modelFile, runBert, type OnnxSession } from './onnx-session.js';
+import { openSession, runBert, type OnnxSession } from './onnx-session.js';
+import { checkEmbeddingWidth, pickEmbeddingOutput } from './model-io.js';
 import { profileFor, type ModelProfile } from './profiles.js';
 import { loadTokenizer, padBatch, type Encoded, type TextTokenizer } from './tokenizer.js';
 import { modelFingerprint } from '../models/fingerprint.js';
@@ -32,15 +33,27 @@ export class Embedder {
   static async load(opts: EmbedderOptions): Promise<Embedder> {
     const profile = profileFor(opts.id, opts.modelDir, 'embedder');
     const tokenizer = await loadTokenizer(opts.modelDir);
-    const onnx = await createOnnxSession(modelFile(opts.modelDir, opts.settings.preferQuantized), opts.settings.executionProvider, opts.log);
+    // The probe: a batch of the sizes indexing sends, whose outputs must be usable vectors of the config's width.
+    const texts = Array.from({ length: 4 }, (_, i) => profile.passagePrefix + 'probe passage about lift and drag '.repeat(2 + i * 6));
+    const probeBatch = padBatch(texts.map((t) => tokenizer.encode(t, profile.maxLength)), tokenizer.padId);
+    let dim = 0;
+    const onnx = await openSession({
+      modelDir: opts.modelDir, preferQuantized: opts.settings.preferQuantized, setting: opts.settings.executionProvider, log: opts.log,
+      probe: async (s) => {
+        const result = await runBert(s, probeBatch);
+        const out = pickEmbeddingOutput(result, s.outputNames, s.modelPath);
+        dim = out.tensor.dims[out.tensor.dims.length - 1]!;
+        checkEmbeddingWidth(dim, s.modelPath, result, out.name);
+      },
+    });
     const fingerprint = modelFingerprint(opts.modelDir, onnx.modelPath);
-    const probe = new Embedder(profile, tokenizer, onnx, 0, opts.settings.embedBatchSize, fingerprint);
-    const [v] = await probe.run([tokenizer.encode('probe', profile.maxLength)]);
-    return new Embedder(profile, tokenizer, onnx, v!.length, opts.settings.embedBatchSize, fingerprint);
+    return new Embedder(profile, tokenizer, onnx, dim, opts.settings.embedBatchSize, fingerprint);
   }
 
   get provider(): string { return this.onnx.provider; }
   get fallbackReason(): string | null { return this.onnx.fallbackReason; }
+  /** The session as it was chosen: probe times and node placement per provider. */
+  get session(): OnnxSession { return this.onnx; }
   get modelPath(): string { return this.onnx.modelPath; }
   /** Identifies the vectors this embedder makes: change it and stored vectors must be recomputed. */
   get key(): string { return `${this.profile.id}:${this.fingerprint}:${this.dim}:${this.profile.pooling}:${this.profile.passagePrefix}`; }
@@ -72,8 +85,14 @@ export class Embedder {
     const padded = padBatch(batch, this.tokenizer.padId);
     const { mask, rows, cols } = padded;
     const result = await runBert(this.onnx, padded);
-    const hidden = (result.last_hidden_state ?? result[this.onnx.outputNames[0]!])!;
-    return pool(hidden.data as Float32Array, mask, rows, cols, hidden.dims[2]!, this.profile);
+    const out = pickEmbeddingOutput(result, this.onnx.outputNames, this.onnx.modelPath);
+    const data = out.tensor.data as Float32Array;
+    if (out.kind === 'tokens') return pool(data, mask, rows, cols, this.dim, this.profile);
+    // Already pooled by the export: one row per text.
+    return Array.from({ length: rows }, (_, r) => {
+      const v = data.slice(r * this.dim, (r + 1) * this.dim);
+      return this.profile.normalize ? normalise(v) : v;
+    });
   }
 
   async close(): Promise<void> {

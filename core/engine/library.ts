@@ -7,6 +7,7 @@ import { indexFolders } from '../ingest/indexer.js';
 import { watchFolders } from '../ingest/watch.js';
 import type { Db } from '../store/db.js';
 import { removeDocument } from '../store/documents.js';
+import { acquireWriterLock } from '../store/writer-lock.js';
 import type { ModelRuntime } from './runtime.js';
 import type { Embedder } from '../embed/embedder.js';
 import { AppErrorException } from '../contract/app-error.js';
@@ -57,7 +58,7 @@ export class Library {
   /** Forgets a folder: its documents, chunks and vectors leave the index. */
   async remove(path: string): Promise<void> {
     const folder = resolve(path);
-    await this.enqueue(async () => {
+    await this.enqueue(() => this.asWriter('removing a folder', undefined, async () => {
       const dense = await this.runtime.denseRuntime();
       const paths = this.db.prepare('SELECT path FROM documents WHERE folder = ?').pluck().all(folder) as string[];
       for (const p of paths) {
@@ -66,7 +67,7 @@ export class Library {
       }
       if (dense.ok) dense.value.vectors.save();
       this.db.prepare('DELETE FROM folders WHERE path = ?').run(folder);
-    });
+    }));
     await this.restartWatcher();
   }
 
@@ -82,24 +83,30 @@ export class Library {
       if (stop.aborted) throw new CancelledError('Indexing');
       this.current = { runId: null, controller };
       try {
-        const dense = await this.runtime.denseRuntime();
-        const summary = await indexFolders(folders, {
-          db: this.db,
-          embedder: dense.ok ? this.passageEmbedder(dense.value.embedder) : null,
-          vectors: dense.ok ? dense.value.vectors : null,
-          dense: dense.ok ? { status: 'ok' } : { status: 'model-missing', error: dense.error },
-          settings: this.getSettings(),
-          onProgress: (p) => {
-            if (this.current?.controller === controller) this.current.runId = p.runId;
-            this.progress = p;
-            this.onProgress(p);
-          },
-          signal: stop,
-          maxFileBytes: this.maxFileBytes,
+        return await this.asWriter('indexing', stop, async () => {
+          const dense = await this.runtime.denseForIndexing();
+          const summary = await indexFolders(folders, {
+            db: this.db,
+            embedder: dense.ok ? this.passageEmbedder(dense.value.embedder) : null,
+            vectors: dense.ok ? dense.value.vectors : null,
+            dense: dense.ok ? { status: 'ok' } : { status: 'model-missing', error: dense.error },
+            settings: this.getSettings(),
+            onProgress: (p) => {
+              if (this.current?.controller === controller) this.current.runId = p.runId;
+              this.progress = p;
+              this.onProgress(p);
+            },
+            signal: stop,
+            maxFileBytes: this.maxFileBytes,
+          });
+          // A collection that grew past the approximate index's bound is moved to it in the background; the run
+          // (and the writer lock) ends when that is saved, so the switch never stays half done.
+          if (dense.ok) await dense.value.vectors.settled();
+          this.runtime.finishReembedding();
+          if (this.progress?.runId === summary.runId && this.progress.phase === 'cancelled') summary.cancelled = true;
+          this.lastSummary = summary;
+          return summary;
         });
-        if (this.progress?.runId === summary.runId && this.progress.phase === 'cancelled') summary.cancelled = true;
-        this.lastSummary = summary;
-        return summary;
       } finally {
         if (this.current?.controller === controller) this.current = null;
       }
@@ -137,6 +144,19 @@ export class Library {
     if (!this.current || this.current.runId !== runId) return false;
     this.current.controller.abort();
     return true;
+  }
+
+  /** Runs a write task holding the store's writer lock, so another localrag process on the same store waits its turn. */
+  private async asWriter<T>(purpose: string, signal: AbortSignal | undefined, task: () => Promise<T>): Promise<T> {
+    const lock = await acquireWriterLock(this.db, {
+      purpose, signal,
+      onWait: (h) => this.log(`another localrag (pid ${h.pid}, ${h.purpose}) is indexing this store; waiting…`),
+    });
+    try {
+      return await task();
+    } finally {
+      lock.release();
+    }
   }
 
   private enqueue<T>(task: () => Promise<T>): Promise<T> {

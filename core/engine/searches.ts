@@ -4,10 +4,11 @@ import { randomUUID } from 'node:crypto';
 import type { ComponentState, RefuseRequest, RerankParams, SearchRequest, SearchResult, StageTiming } from '../contract/api.js';
 import { mergeSettings, type Settings } from '../contract/settings.js';
 import { Reranker } from '../rerank/index.js';
+import { crossLanguageNotice } from '../embed/language-coverage.js';
 import { resolveModelDir, modelStatus, missingModelError } from '../models/index.js';
 import { retrieve } from '../retrieve/retrieve.js';
 import type { Db } from '../store/db.js';
-import type { ModelRuntime } from './runtime.js';
+import { denseStatusOf, type ModelRuntime } from './runtime.js';
 import { throwIfCancelled } from '../host/app-error.js';
 
 export class Searches {
@@ -38,6 +39,11 @@ export class Searches {
     return (await this.rerankerNow()).crossState;
   }
 
+  /** The loaded cross-encoder, if any (for where it runs). */
+  async crossEncoder(): Promise<Reranker['crossEncoder']> {
+    return (await this.rerankerNow()).crossEncoder;
+  }
+
   /** Rerank parameters from settings, overridden per request, validated with the settings' own rules. */
   params(over: Partial<RerankParams> = {}): RerankParams {
     const s = mergeSettings(this.getSettings(), {
@@ -60,11 +66,12 @@ export class Searches {
       embedder: dense.ok ? dense.value.embedder : null,
       vectors: dense.ok ? dense.value.vectors : null,
       denseUnavailable: dense.ok ? undefined : dense.error,
+      denseStatus: dense.ok ? undefined : denseStatusOf(dense.error),
     });
     throwIfCancelled(signal, 'The search');
     const reranker = await this.rerankerNow();
     const result = await reranker.rerank({ queryId: randomUUID(), question: req.question, retrieval, params });
-    return { ...result, timings: joinTimings(retrieval.timings, result.timings) };
+    return withLanguageNotice(reranker, { ...result, timings: joinTimings(retrieval.timings, result.timings) });
   }
 
   async refuse(req: RefuseRequest): Promise<SearchResult> {
@@ -72,7 +79,7 @@ export class Searches {
     const over = this.params(req.params);
     // Only the fields asked for change; the rest keep the values of the original search.
     const picked = Object.fromEntries(Object.keys(req.params).map((k) => [k, over[k as keyof RerankParams]])) as Partial<RerankParams>;
-    return reranker.refuse(req.queryId, picked);
+    return withLanguageNotice(reranker, await reranker.refuse(req.queryId, picked));
   }
 
   async resetCross(): Promise<void> {
@@ -84,6 +91,16 @@ export class Searches {
   async close(): Promise<void> {
     await this.resetCross();
   }
+}
+
+/** Adds the cross-encoder language notice (language-coverage.ts) to the result and its 'cross' stage note. */
+function withLanguageNotice(reranker: Reranker, result: SearchResult): SearchResult {
+  const profile = reranker.crossEncoder?.profile;
+  const scored = result.candidates.filter((c) => c.crossScored).map((c) => c.text);
+  const notice = profile && scored.length ? crossLanguageNotice(profile, result.question, scored) : null;
+  if (!notice) return result;
+  const timings = result.timings.map((t) => (t.stage === 'cross' ? { ...t, note: [t.note, `language not covered: ${notice.params?.script}`].filter(Boolean).join('; ') } : t));
+  return { ...result, timings, crossLanguage: notice };
 }
 
 /** Puts later stages after earlier ones on one time axis for the waterfall. */

@@ -12,6 +12,10 @@ export interface WorkerHostOptions {
   maxFileBytes?: number;
   /** No engine log lines on stderr. */
   quiet?: boolean;
+  /** Diagnostic log lines too (which execution provider was tried and why). */
+  verbose?: boolean;
+  /** Take OLLAMA_HOST from the environment as the CLI does (localrag serve). */
+  ollamaHostEnv?: boolean;
 }
 
 export function startWorkerHost(options: WorkerHostOptions, log: (line: string) => void = () => {}): HostClient {

@@ -1,10 +1,13 @@
 // What the indexer never looks at: dot-names (hidden files, .git), node_modules, and whatever the folder's
 // .gitignore files (root and nested) exclude. Shared by the walker and the watcher so both agree.
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
+import { readSmallRegularFileSync } from './regular-file.js';
 
 const ALWAYS_IGNORED = new Set(['node_modules']);
+/** Larger rules files are ignored: real ones are a few KB, and a pipe or a huge file must not stall the walk. */
+const MAX_RULES_FILE_BYTES = 1024 * 1024;
 
 /** A name that is never indexed whatever the .gitignore says. */
 export function isHiddenOrVendored(name: string): boolean {
@@ -38,13 +41,11 @@ export class IgnoreRules {
     if (dir === this.root) files.unshift(join(dir, '.git', 'info', 'exclude'));
     rules = null;
     for (const file of files) {
-      try {
-        const text = readFileSync(file, 'utf8');
-        rules ??= ignore();
-        rules.add(text);
-      } catch {
-        // no such file, or unreadable: no rules from it
-      }
+      // Missing, unreadable, too large or not a regular file (a FIFO named .gitignore once blocked for ever): no rules.
+      const text = readSmallRegularFileSync(file, MAX_RULES_FILE_BYTES);
+      if (text === null) continue;
+      rules ??= ignore();
+      rules.add(text);
     }
     this.byDir.set(dir, rules);
     return rules;

@@ -2,7 +2,7 @@
 // Every document is committed in its own transaction and vectors are added for chunks that lack them, so a run
 // killed at any moment resumes where it stopped: nothing committed is lost and nothing is added twice.
 import { randomUUID } from 'node:crypto';
-import type { IndexProgress, IndexSummary, FileStatus, ComponentState } from '../contract/api.js';
+import type { AppError, IndexProgress, IndexSummary, FileStatus, ComponentState } from '../contract/api.js';
 import type { Settings } from '../contract/settings.js';
 import type { Embedder } from '../embed/embedder.js';
 import type { Db } from '../store/db.js';
@@ -10,6 +10,7 @@ import { documentsIn, markSkipped, removeDocument, replaceDocument, getDocument,
 import { chunksWithoutVectors, countChunksWithoutVectors, storeVectors, type VectorIndex } from '../store/vector-index.js';
 import { approxTokenCounter, chunkDocument } from './chunk.js';
 import { parseFile } from './parse/index.js';
+import { ProgressEstimate } from './progress-estimate.js';
 import { walkFolder } from './walk.js';
 
 export interface IndexerDeps {
@@ -43,15 +44,9 @@ export async function indexFolders(folders: string[], deps: IndexerDeps): Promis
     runId, phase: 'scanning', filesDone: 0, filesTotal: 0, chunksDone: 0, chunksTotal: countChunksWithoutVectors(db),
     chunksPerSecond: 0, etaSeconds: null, skipped: 0,
   };
+  const estimate = new ProgressEstimate(Boolean(deps.embedder && deps.vectors), () => performance.now(), started);
   const emit = () => {
-    const secs = (performance.now() - started) / 1000;
-    progress.chunksPerSecond = secs > 0 ? progress.chunksDone / secs : 0;
-    const filesLeft = progress.filesTotal - progress.filesDone;
-    const perFile = progress.filesDone ? secs / progress.filesDone : null;
-    const chunksLeft = progress.chunksTotal - progress.chunksDone;
-    progress.etaSeconds = perFile !== null && progress.chunksPerSecond > 0
-      ? Math.max(filesLeft * perFile, chunksLeft / progress.chunksPerSecond)
-      : perFile !== null ? filesLeft * perFile : null;
+    Object.assign(progress, estimate.estimate(progress));
     deps.onProgress?.({ ...progress });
   };
   const key = chunkerKey(deps.embedder, deps.settings);
@@ -74,7 +69,9 @@ export async function indexFolders(folders: string[], deps: IndexerDeps): Promis
       pending = rows.length < batch ? 0 : Math.max(0, pending - rows.length);
       if (rows.length === 0) return;
       progress.phase = 'embedding';
+      const embedStart = performance.now();
       const vectors = await deps.embedder.embedPassages(rows.map((r) => r.text));
+      estimate.embedded(performance.now() - embedStart, rows.length);
       storeVectors(db, rows.map((r) => r.id), vectors);
       deps.vectors.add(rows.map((r) => r.id), vectors);
       summary.vectorsAdded += rows.length;
@@ -101,14 +98,17 @@ export async function indexFolders(folders: string[], deps: IndexerDeps): Promis
       for (const entry of entries) {
         if (deps.signal?.aborted) break;
         progress.currentFile = entry.relPath;
+        const fileStart = performance.now();
+        const chunksBefore = progress.chunksTotal;
         const info: DocumentInfo = { path: entry.path, folder, hash: null, size: 'size' in entry ? entry.size ?? 0 : 0, mtimeMs: 'mtimeMs' in entry ? entry.mtimeMs ?? 0 : 0 };
         if ('skipped' in entry && entry.skipped) {
-          dropVectors(markSkipped(db, info, 'skipped', entry.reason));
-          noteSkipped(summary, progress, info.path, entry.reason);
+          dropVectors(markSkipped(db, info, 'skipped', entry.reason, entry.problem));
+          noteSkipped(summary, progress, info.path, entry.reason, entry.problem);
         } else {
           await indexOne(info, known.get(entry.path));
         }
         progress.filesDone++;
+        estimate.fileDone(performance.now() - fileStart, progress.chunksTotal - chunksBefore);
         emit();
         await embedPending(false);
       }
@@ -123,8 +123,8 @@ export async function indexFolders(folders: string[], deps: IndexerDeps): Promis
     deps.vectors?.save();
     summary.ms = performance.now() - started;
     progress.currentFile = undefined;
-    progress.etaSeconds = 0;
-    emit();
+    Object.assign(progress, estimate.estimate(progress), { etaSeconds: 0 }, progress.phase === 'done' ? { fractionDone: 1 } : {});
+    deps.onProgress?.({ ...progress });
     db.prepare('UPDATE runs SET finished_at = ?, summary = ? WHERE id = ?').run(new Date().toISOString(), JSON.stringify({ ...summary, skipped: summary.skipped.length }), runId);
   }
   return summary;
@@ -140,11 +140,12 @@ export async function indexFolders(folders: string[], deps: IndexerDeps): Promis
     if (!parsed.ok) {
       // A file being written is not broken: it stays pending and the next run (or the watcher) takes it again.
       const state = parsed.code === 'changed-during-read' ? 'pending' : parsed.code === 'empty' ? 'skipped' : 'error';
-      dropVectors(markSkipped(db, info, state, parsed.reason));
-      noteSkipped(summary, progress, info.path, parsed.reason);
+      dropVectors(markSkipped(db, info, state, parsed.reason, parsed.problem));
+      noteSkipped(summary, progress, info.path, parsed.reason, parsed.problem);
       return;
     }
     info.hash = parsed.sha256;
+    info.note = parsed.notes[0];
     if (existing && existing.state === 'indexed' && existing.hash === parsed.sha256 && existing.chunkerKey === key) {
       // Touched but not changed: keep its chunks and vectors.
       db.prepare('UPDATE documents SET size = ?, mtime_ms = ? WHERE id = ?').run(info.size, info.mtimeMs, existing.id);
@@ -160,8 +161,8 @@ export async function indexFolders(folders: string[], deps: IndexerDeps): Promis
   }
 }
 
-function noteSkipped(summary: IndexSummary, progress: IndexProgress, path: string, reason: string): void {
-  const status: FileStatus = { path, state: 'skipped', reason, chunks: 0, bytes: 0 };
+function noteSkipped(summary: IndexSummary, progress: IndexProgress, path: string, reason: string, problem: AppError): void {
+  const status: FileStatus = { path, state: 'skipped', reason, chunks: 0, bytes: 0, problem };
   summary.skipped.push(status);
   summary.filesSkipped++;
   progress.skipped++;

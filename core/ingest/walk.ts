@@ -2,8 +2,8 @@
 // looping symlink, unreadable folder, oversized file, pipe) becomes a skipped entry with a reason.
 import type { Dirent, Stats } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { errnoOf, fsReason, tooLargeReason } from './fs-reasons.js';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { errnoOf, fsProblem, problems, reasonLine, type FileProblem, type Thing } from './file-problems.js';
 import { IgnoreRules, isHiddenOrVendored } from './ignore-rules.js';
 
 export { IgnoreRules, isHiddenOrVendored } from './ignore-rules.js';
@@ -20,7 +20,9 @@ export interface WalkSkipped {
   path: string;
   relPath: string;
   skipped: true;
+  /** The problem as one English line (message: action). */
   reason: string;
+  problem: FileProblem;
 }
 
 export type WalkEntry = WalkFile | WalkSkipped;
@@ -35,32 +37,40 @@ export function isIgnoredPath(root: string, path: string, rules: IgnoreRules = n
   return rules.isIgnored(path);
 }
 
-function linkProblem(err: unknown): string {
+function linkProblem(err: unknown): FileProblem {
   switch (errnoOf(err)) {
     case 'ELOOP':
-      return 'symlink loop: the link leads back to itself';
+      return problems.symlinkLoop();
     case 'ENOENT':
-      return 'broken symlink: its target does not exist';
+      return problems.brokenSymlink();
     default:
-      return fsReason(err).reason;
+      return fsProblem(err);
   }
+}
+
+/**
+ * Node decodes names as UTF-8 and turns invalid bytes into U+FFFD, so such a name no longer opens (ENOENT): that is
+ * a name to fix, not a file that disappeared.
+ */
+function entryProblem(err: unknown, name: string, what: Thing): FileProblem {
+  return errnoOf(err) === 'ENOENT' && name.includes('\uFFFD') ? problems.unreadableFileName(name) : fsProblem(err, what);
 }
 
 export async function* walkFolder(root: string, opts: WalkOptions = {}): AsyncIterable<WalkEntry> {
   const absRoot = resolve(root);
   const maxBytes = opts.maxFileBytes ?? Number.POSITIVE_INFINITY;
-  const skip = (path: string, reason: string): WalkSkipped => ({ path, relPath: relative(absRoot, path), skipped: true, reason });
+  const skip = (path: string, problem: FileProblem): WalkSkipped => ({ path, relPath: relative(absRoot, path), skipped: true, reason: reasonLine(problem), problem });
 
   let rootReal: string;
   try {
     const st = await stat(absRoot);
     if (!st.isDirectory()) {
-      yield skip(absRoot, 'not a folder');
+      yield skip(absRoot, problems.notAFolder());
       return;
     }
     rootReal = await realpath(absRoot);
   } catch (err) {
-    yield skip(absRoot, fsReason(err, 'folder').reason);
+    yield skip(absRoot, fsProblem(err, 'folder'));
     return;
   }
 
@@ -78,7 +88,7 @@ export async function* walkFolder(root: string, opts: WalkOptions = {}): AsyncIt
     try {
       dirents = await readdir(dir, { withFileTypes: true });
     } catch (err) {
-      yield skip(dir, fsReason(err, 'folder').reason);
+      yield skip(dir, entryProblem(err, basename(dir), 'folder'));
       return;
     }
     dirents.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -111,16 +121,16 @@ export async function* walkFolder(root: string, opts: WalkOptions = {}): AsyncIt
         try {
           st = await stat(abs);
         } catch (err) {
-          yield skip(abs, fsReason(err).reason);
+          yield skip(abs, entryProblem(err, d.name, 'file'));
           continue;
         }
       }
       if (!st.isFile()) {
-        yield skip(abs, 'not a regular file (pipe, socket or device): not indexed');
+        yield skip(abs, problems.notRegularFile());
         continue;
       }
       if (st.size > maxBytes) {
-        yield skip(abs, tooLargeReason(st.size, maxBytes));
+        yield skip(abs, problems.tooLarge(st.size, maxBytes));
         continue;
       }
       yield { path: abs, relPath: relative(absRoot, abs), size: st.size, mtimeMs: st.mtimeMs };
@@ -137,22 +147,22 @@ export async function* walkFolder(root: string, opts: WalkOptions = {}): AsyncIt
       real = await realpath(link);
       realParent = await realpath(dirname(link));
     } catch (err) {
-      yield skip(link, fsReason(err, 'folder').reason);
+      yield skip(link, fsProblem(err, 'folder'));
       continue;
     }
     if (realParent === real || realParent.startsWith(real + sep)) {
-      yield skip(link, `symlink loop: links back to a folder that contains it (${relative(absRoot, seen.get(real) ?? real) || '.'})`);
+      yield skip(link, problems.symlinkToAncestor(relative(absRoot, seen.get(real) ?? real) || '.'));
       continue;
     }
     const first = seen.get(real);
     if (first !== undefined) {
-      yield skip(link, `duplicate: the same folder is already indexed as ${relative(absRoot, first) || '.'}`);
+      yield skip(link, problems.duplicateFolder(relative(absRoot, first) || '.'));
       continue;
     }
     const relReal = relative(rootReal, real);
     if (!relReal.startsWith('..') && !isAbsolute(relReal)) {
       // Inside the folder but never entered: hidden, vendored or gitignored. A link must not smuggle it in.
-      yield skip(link, `links into an ignored folder (${relReal})`);
+      yield skip(link, problems.linkIntoIgnored(relReal));
       continue;
     }
     seen.set(real, link);

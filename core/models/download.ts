@@ -1,164 +1,203 @@
-// Downloading a known model from the Hugging Face Hub (or a mirror) into `<modelsDir>/<id>/`, only when the user asks.
+// Downloading a known model from the Hugging Face Hub (or a mirror) into `<modelsDir>/<id>/`, only when the user
+// asks. The plan comes from the repo listing at a pinned commit (hub.ts); the files come one at a time, resumable
+// and checked against the listing's checksums (fetch-file.ts); the folder is installed only when every file is
+// verified (staging.ts), with a marker recording commit, source and sha256 of each file.
 //
-// Why we stream the files ourselves: transformers 4.3.1 exports no file getter (getModelFile is internal; only its
-// model/tokenizer loaders call it, and those would build ONNX sessions just to fetch weights), and its file cache
-// writes to `<cacheDir>/<repo>/<file>`, never to a folder of our choosing. So transformers' hub support plans the
-// download (env.remoteHost / remotePathTemplate for URLs, ModelRegistry.get_file_metadata for which files exist and
-// their sizes) and its env.fetch makes each request, while we write the body straight into the staging folder with
-// our own progress events. That avoids a second copy of a 500 MB model out of a cache.
-import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { env } from '@huggingface/transformers';
+// Why not transformers' or @huggingface/hub's own downloaders: transformers 4.3.1 exports no file getter and caches
+// under <cacheDir>/<repo>/<file>, and @huggingface/hub's downloadFile neither resumes with Range nor verifies; both
+// would need a second copy of a 500 MB file out of their cache. Their listing (hub.ts) is what we use.
+import { readFileSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { DownloadProgress, ModelStatus } from '../contract/api.js';
 import { DEFAULT_SETTINGS } from '../contract/settings.js';
 import { KNOWN_PROFILES } from '../embed/profiles.js';
-import { fileNotFound, HUB_REVISION, hubFileUrl, hubHeaders, hubRequestError, planDownload, type HubTarget, type PlannedFile } from './hub.js';
-import { writeMarker } from './marker.js';
+import { cpuFeatures, cpuMeets, describeCpu, type CpuFeatures } from './cpu.js';
+import { fetchVerified, type FileJob } from './fetch-file.js';
+import { fileNotFound, hubFetch, hubFileUrl, listRepo, type HubFetch, type HubTarget, type RepoListing } from './hub.js';
+import { HUB_SOURCES, INT8_LOCAL, type HubSource } from './hub-sources.js';
+import { writeMarker, type MarkerFile } from './marker.js';
 import { appErrorOf, ModelError } from './model-error.js';
 import { assertValidModelId, modelStatus } from './registry.js';
 import { installStaged } from './staging.js';
 
 export interface DownloadOptions {
   modelsDir: string;
-  /** A model id with a hub repo in KNOWN_PROFILES. */
+  /** A model id with a hub source in HUB_SOURCES. */
   id: string;
   /** Settings.hubHost; https://huggingface.co when absent. */
   hubHost?: string;
   onProgress?: (p: DownloadProgress) => void;
-  /** Cancels the download; nothing is installed. */
+  /** Cancels the download; nothing is installed, what arrived is kept for the next attempt. */
   signal?: AbortSignal;
   /** A stalled connection counts as interrupted after this long without a byte (default 60 s). */
   idleTimeoutMs?: number;
+  /** The CPU whose int8 file to take (tests); the machine's own by default. */
+  cpu?: CpuFeatures;
+  /** The fetch to use (tests); the global one by default. */
+  fetch?: HubFetch;
+  /** Another source for this id (tests of renames and missing files); HUB_SOURCES[id] by default. */
+  source?: HubSource;
 }
 
 /** The `file` of the last event, which has done: true and the byte totals of the whole download. */
 export const ALL_FILES = 'all files';
+/** Written in the staging folder: what the files there belong to, so a resume never mixes two commits. */
+const PLAN_FILE = '.localrag-plan.json';
+
+interface PlannedFile extends FileJob {
+  local: string;
+  repo: string;
+  repoPath: string;
+  revision: string;
+}
 
 export async function downloadModel(opts: DownloadOptions): Promise<ModelStatus> {
   const profile = KNOWN_PROFILES[opts.id];
-  if (!profile?.hubRepo) throw unknownModel(opts.id);
+  const source = opts.source ?? HUB_SOURCES[opts.id];
+  if (!profile || !source) throw unknownModel(opts.id);
   assertValidModelId(opts.id);
-  const target: HubTarget = { host: opts.hubHost ?? DEFAULT_SETTINGS.hubHost, repo: profile.hubRepo, id: opts.id, role: profile.role };
-  const emit = (p: Omit<DownloadProgress, 'modelId'>) => opts.onProgress?.({ modelId: opts.id, ...p });
-  let loadedAll = 0;
-  let totalAll = 0;
+  const target: HubTarget = { host: opts.hubHost ?? DEFAULT_SETTINGS.hubHost, id: opts.id, role: profile.role };
+  const f = hubFetch(opts.fetch ?? fetch);
+  const cpu = opts.cpu ?? cpuFeatures();
+  const progress = new Progress((p) => opts.onProgress?.({ modelId: opts.id, ...p }));
   try {
     await installStaged(opts.modelsDir, opts.id, async (staging) => {
-      let plan: PlannedFile[];
-      try {
-        plan = await planDownload(target, join(staging, '.hub-meta', randomUUID()));
-      } catch (err) {
-        throw hubRequestError(err, target);
+      const { files, notes, int8 } = await plan(target, source, cpu, staging, f);
+      for (const note of notes) progress.note(note);
+      progress.start(files.reduce((s, x) => s + x.expect.size, 0));
+      await keepOnlyThisPlan(staging, files);
+      const recorded: MarkerFile[] = [];
+      for (const file of files) {
+        progress.file(file.local, file.expect.size);
+        const sha256 = await fetchVerified(file, {
+          target, fetch: f, signal: opts.signal, idleTimeoutMs: opts.idleTimeoutMs,
+          onBytes: (n, resumed) => progress.bytes(file.local, n, resumed),
+        });
+        progress.fileDone(file.local);
+        recorded.push({ path: file.local, size: file.expect.size, sha256, repo: file.repo, repoPath: file.repoPath });
       }
-      totalAll = plan.reduce((s, f) => s + (f.size ?? 0), 0);
-      for (const file of plan) {
-        loadedAll += await fetchFile(target, file, join(staging, file.path), { ...opts, emit });
-      }
+      await rm(join(staging, PLAN_FILE), { force: true });
+      const main = files[0]!;
       await writeMarker(staging, {
-        source: 'hub', repo: target.repo, hubHost: target.host, revision: HUB_REVISION, role: profile.role,
-        files: plan.map((f) => f.path), at: new Date().toISOString(),
+        source: 'hub', repo: main.repo, hubHost: target.host, revision: main.revision, role: profile.role,
+        files: recorded, int8: int8 ?? 'none for this CPU', cpu: describeCpu(cpu), at: new Date().toISOString(),
       });
-    });
+    }, { resume: true });
   } catch (err) {
-    emit({ file: ALL_FILES, loaded: loadedAll, total: totalAll || null, done: true, error: appErrorOf(err) });
+    progress.failed(err);
     throw err;
   }
-  emit({ file: ALL_FILES, loaded: loadedAll, total: loadedAll, done: true });
+  progress.finished();
   return modelStatus(opts.modelsDir, opts.id, profile.role);
 }
 
-interface FetchContext {
-  emit: (p: Omit<DownloadProgress, 'modelId'>) => void;
-  signal?: AbortSignal;
-  idleTimeoutMs?: number;
-}
-
-/** GETs one file into `dest`, reporting progress about every 1%; returns the bytes written. */
-async function fetchFile(target: HubTarget, file: PlannedFile, dest: string, ctx: FetchContext): Promise<number> {
-  const url = hubFileUrl(target.host, target.repo, file.path);
-  const idle = new AbortController();
-  const signal = ctx.signal ? AbortSignal.any([ctx.signal, idle.signal]) : idle.signal;
-  const idleMs = ctx.idleTimeoutMs ?? 60_000;
-  let timer = setTimeout(() => idle.abort(), idleMs);
-  const poke = () => { clearTimeout(timer); timer = setTimeout(() => idle.abort(), idleMs); };
-  let loaded = 0;
-  let total = file.size;
-  try {
-    let res: Response;
-    try {
-      res = await env.fetch(url, { headers: hubHeaders(url), signal }) as Response;
-    } catch (err) {
-      throw stopped(target, file.path, 0, total, ctx, idle.signal) ?? hubRequestError(err, target, file.path);
-    }
-    if (res.status === 404 && file.optional) { // gone since the plan: optional files may be skipped
-      await res.body?.cancel();
-      return 0;
-    }
-    if (res.status === 401 || res.status === 403 || res.status === 404) throw fileNotFound(target, file.path, res.status);
-    if (!res.ok || !res.body) throw hubRequestError(new Error(`HTTP ${res.status} for ${file.path}`), target, file.path);
-    total = Number(res.headers.get('content-length')) || total;
-    const step = Math.max(64 * 1024, Math.floor((total ?? 0) / 100));
-    let reported = 0;
-    ctx.emit({ file: file.path, loaded: 0, total, done: false });
-    await mkdir(dirname(dest), { recursive: true });
-    try {
-      await pipeline(
-        Readable.fromWeb(res.body as unknown as WebReadableStream<Uint8Array>),
-        async function* count(chunks: AsyncIterable<Buffer>) {
-          for await (const chunk of chunks) {
-            poke();
-            loaded += chunk.length;
-            if (loaded - reported >= step) {
-              reported = loaded;
-              ctx.emit({ file: file.path, loaded, total, done: false });
-            }
-            yield chunk;
-          }
-        },
-        createWriteStream(dest),
-      );
-    } catch (err) {
-      throw stopped(target, file.path, loaded, total, ctx, idle.signal) ?? interrupted(target, file.path, loaded, total, err);
-    }
-    if (total !== null && loaded !== total) throw interrupted(target, file.path, loaded, total, new Error('connection closed early'));
-    ctx.emit({ file: file.path, loaded, total: total ?? loaded, done: false });
-    return loaded;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** The error for a user cancel or an idle timeout, or null when neither happened. */
-function stopped(target: HubTarget, file: string, loaded: number, total: number | null, ctx: FetchContext, idle: AbortSignal): ModelError | null {
-  if (ctx.signal?.aborted) {
-    return new ModelError({ code: 'download-cancelled', message: `The download of "${target.id}" was cancelled; nothing was installed.`, action: 'Start it again when you are ready.' });
-  }
-  if (idle.aborted) return interrupted(target, file, loaded, total, new Error(`no data for ${Math.round((ctx.idleTimeoutMs ?? 60_000) / 1000)} s`));
-  return null;
-}
-
-function interrupted(target: HubTarget, file: string, loaded: number, total: number | null, err: unknown): ModelError {
-  const mb = (n: number) => (n / 1e6).toFixed(1);
-  const code = (err as { cause?: { code?: string } })?.cause?.code;
-  const why = code ? `the connection broke: ${code}` : (err as Error)?.message ?? String(err);
-  return new ModelError({
-    code: 'download-interrupted',
-    message: `The download of ${file} for "${target.id}" stopped after ${mb(loaded)}${total ? ` of ${mb(total)}` : ''} MB (${why}); nothing was installed.`,
-    action: `Check the connection and run \`localrag models download ${target.id}\` again (Library > Models > Download).`,
+/** Which repo file becomes which folder file, small files first so a bad repo fails before the big download. */
+async function plan(target: HubTarget, source: HubSource, cpu: CpuFeatures, staging: string, f: HubFetch): Promise<{ files: PlannedFile[]; notes: string[]; int8: string | null }> {
+  const main = await listRepo(target, source.main, f);
+  const notes: string[] = [];
+  if (main.repo !== source.main.repo) notes.push(`${source.main.repo} was renamed to ${main.repo} on ${target.host}; downloading from there.`);
+  let alt: RepoListing | null = null;
+  const listing = async (isAlt: boolean) => {
+    if (!isAlt) return main;
+    alt ??= source.alt ? await listRepo(target, source.alt, f) : null;
+    return alt;
+  };
+  const job = (l: RepoListing, local: string, repoPath: string): PlannedFile => ({
+    local, repo: l.repo, repoPath, revision: l.revision, label: repoPath === local ? local : `${local} (${l.repo}/${repoPath})`,
+    url: hubFileUrl(target.host, l.repo, l.revision, repoPath), dest: join(staging, local), expect: l.files.get(repoPath)!,
   });
+  const files: PlannedFile[] = [];
+  for (const [local, repoPath] of Object.entries(source.files)) {
+    if (!main.files.has(repoPath)) throw fileNotFound(target, main.repo, main.revision, repoPath);
+    files.push(job(main, local, repoPath));
+  }
+  for (const [local, repoPath] of Object.entries(source.optional)) if (main.files.has(repoPath)) files.push(job(main, local, repoPath));
+  // Only the listings of repos a candidate for this CPU needs are fetched.
+  let int8: string | null = null;
+  for (const c of source.int8) {
+    const l = cpuMeets(cpu, c.needs) ? await listing(!!c.alt) : null;
+    if (l?.files.has(c.path)) {
+      files.push(job(l, INT8_LOCAL, c.path));
+      int8 = `${l.repo}/${c.path} (for ${c.needs === 'any' ? 'any CPU' : c.needs})`;
+      break;
+    }
+  }
+  if (!int8) notes.push(`No int8 file of "${target.id}" suits this CPU (${describeCpu(cpu)}); it runs in fp32.`);
+  files.sort((a, b) => a.expect.size - b.expect.size);
+  return { files, notes, int8 };
+}
+
+/** A staging folder left by an attempt at another commit or file set starts over; the same plan resumes. */
+async function keepOnlyThisPlan(staging: string, files: PlannedFile[]): Promise<void> {
+  const planText = JSON.stringify(files.map((x) => [x.local, x.repo, x.revision, x.repoPath, x.expect]));
+  let previous = '';
+  try { previous = readFileSync(join(staging, PLAN_FILE), 'utf8'); } catch { /* first attempt */ }
+  if (previous !== planText) {
+    await rm(staging, { recursive: true, force: true });
+    await mkdir(staging, { recursive: true });
+    await writeFile(join(staging, PLAN_FILE), planText);
+  }
+}
+
+/** Per-file and overall progress: bytes, speed over this attempt's bytes (resumed ones excluded) and time left. */
+class Progress {
+  private total = 0;
+  private loaded = 0;
+  private resumed = 0;
+  private readonly t0 = performance.now();
+  private lastEmit = 0;
+  private current = { file: '', loaded: 0, total: 0 };
+
+  constructor(private readonly emit: (p: Omit<DownloadProgress, 'modelId'>) => void) {}
+
+  start(total: number): void { this.total = total; }
+  note(text: string): void { this.emit({ file: ALL_FILES, loaded: this.loaded, total: this.total || null, done: false, note: text }); }
+
+  file(file: string, total: number): void {
+    this.current = { file, loaded: 0, total };
+    this.send(true);
+  }
+
+  bytes(file: string, n: number, resumed: boolean): void {
+    this.current.loaded += n;
+    this.loaded += n;
+    if (resumed) this.resumed += n;
+    const step = Math.max(64 * 1024, this.current.total / 100);
+    if (resumed || performance.now() - this.lastEmit > 250 || n >= step) this.send(false);
+    void file;
+  }
+
+  fileDone(file: string): void { void file; this.send(true); }
+
+  finished(): void { this.emit({ file: ALL_FILES, loaded: this.loaded, total: this.loaded, done: true, overall: this.overall() }); }
+  failed(err: unknown): void {
+    this.emit({ file: ALL_FILES, loaded: this.loaded, total: this.total || null, done: true, error: appErrorOf(err), overall: this.overall() });
+  }
+
+  private send(force: boolean): void {
+    const now = performance.now();
+    if (!force && now - this.lastEmit < 100 && this.current.loaded < this.current.total) return;
+    this.lastEmit = now;
+    this.emit({ file: this.current.file, loaded: this.current.loaded, total: this.current.total, done: false, overall: this.overall() });
+  }
+
+  private overall(): NonNullable<DownloadProgress['overall']> {
+    const seconds = (performance.now() - this.t0) / 1000;
+    const fresh = this.loaded - this.resumed;
+    const bytesPerSecond = seconds > 0.5 && fresh > 0 ? fresh / seconds : null;
+    const etaSeconds = bytesPerSecond ? Math.max(0, (this.total - this.loaded) / bytesPerSecond) : null;
+    return { loaded: this.loaded, total: this.total, resumed: this.resumed, bytesPerSecond, etaSeconds };
+  }
 }
 
 function unknownModel(id: string): ModelError {
-  const known = Object.values(KNOWN_PROFILES).filter((p) => p.hubRepo).map((p) => p.id);
+  const known = Object.keys(HUB_SOURCES);
   return new ModelError({
     code: 'model-unknown',
     message: `localrag does not know where to download "${id}" from (it can download: ${known.join(', ')}).`,
     action: 'Import a local Hugging Face ONNX folder instead: `localrag models import <folder> --role embedder|cross-encoder' +
       `${/^[\w.-]+$/.test(id) ? ` --id ${id}` : ''}\` (Library > Models > Import).`,
+    params: { id, known: known.join(', ') },
   });
 }

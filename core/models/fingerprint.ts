@@ -2,7 +2,9 @@
 // Vectors and cached scores carry it, so new weights under an old name are noticed (a name proves nothing).
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
+import { MARKER_FILE } from './layout.js';
+import { markerFiles, readMarker } from './marker.js';
 
 const CHUNK = 4 * 1024 * 1024;
 /** Hashes by path, size and mtime: a model folder is read once per process, however often sessions reload. */
@@ -29,8 +31,25 @@ export function fileSha256(path: string): string {
 
 /** The fingerprint of a loaded model: its ONNX file, tokenizer.json and config.json (16 hex digits). */
 export function modelFingerprint(modelDir: string, onnxFile: string): string {
+  const recorded = recordedSums(modelDir);
   const parts = [onnxFile, join(modelDir, 'tokenizer.json'), join(modelDir, 'config.json')].map((f) => {
-    try { return fileSha256(f); } catch { return 'absent'; }
+    try { return recorded(f) ?? fileSha256(f); } catch { return 'absent'; }
   });
   return createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 16);
+}
+
+/**
+ * The sha256 a download verified and recorded for a file, while the file still has the recorded size and is no
+ * newer than the marker (written after every file); null when there is none or the file changed since.
+ */
+function recordedSums(modelDir: string): (file: string) => string | null {
+  let markerTime: number;
+  try { markerTime = statSync(join(modelDir, MARKER_FILE)).mtimeMs; } catch { return () => null; }
+  const files = new Map(markerFiles(readMarker(modelDir)).map((f) => [f.path, f]));
+  return (file) => {
+    const rec = files.get(relative(modelDir, file).split(sep).join('/'));
+    if (!rec) return null;
+    const st = statSync(file);
+    return st.size === rec.size && st.mtimeMs <= markerTime + 1 ? rec.sha256 : null;
+  };
 }

@@ -1,116 +1,121 @@
-// The Hugging Face Hub side of a download, on @huggingface/transformers' hub support: its env (remoteHost,
-// remotePathTemplate, fetch) shapes every URL and request, and ModelRegistry.get_file_metadata answers which files
-// exist and how big they are. The network is switched on only inside withHubEnv and off again after.
-import { env, ModelFileNotFoundError, ModelRegistry } from '@huggingface/transformers';
+// The Hugging Face Hub side of a download, on @huggingface/hub: modelInfo answers which commit `main` is, and
+// listFiles answers which files a repo has at a commit, with sizes and checksums (the LFS oid is the file's sha256;
+// small files carry their git blob sha1). Every request goes through hubFetch, which asks for uncompressed bodies,
+// adds the user's token only for huggingface.co, and notices when the hub redirects a renamed repo.
+import { HubApiError, listFiles, modelInfo } from '@huggingface/hub';
 import type { ModelRole } from '../contract/api.js';
 import { ModelError } from './model-error.js';
-
-export const HUB_REVISION = 'main';
-
-export interface HubFile {
-  /** Path inside the repo and inside the model folder, e.g. onnx/model.onnx. */
-  path: string;
-  optional: boolean;
-}
-
-/** What a model folder needs from a repo, small files first so a bad repo fails before the big download. */
-export const HUB_FILES: readonly HubFile[] = [
-  { path: 'config.json', optional: false },
-  { path: 'tokenizer.json', optional: false },
-  { path: 'tokenizer_config.json', optional: false },
-  { path: 'special_tokens_map.json', optional: true },
-  { path: 'vocab.txt', optional: true },
-  { path: 'onnx/model.onnx', optional: false },
-  { path: 'onnx/model_quantized.onnx', optional: true },
-];
-
-export interface PlannedFile extends HubFile {
-  /** Bytes, when the hub says. */
-  size: number | null;
-}
+import type { RepoRef } from './hub-sources.js';
 
 export interface HubTarget {
   host: string;
-  repo: string;
   /** Which model the user asked for, and its role, for messages. */
   id: string;
   role: ModelRole;
 }
 
-/** The file's URL the way transformers builds it: remoteHost + remotePathTemplate + file. */
-export function hubFileUrl(host: string, repo: string, file: string): string {
-  const path = env.remotePathTemplate.replaceAll('{model}', repo).replaceAll('{revision}', encodeURIComponent(HUB_REVISION));
-  return [host.replace(/\/+$/, ''), path.replace(/^\/+|\/+$/g, ''), file].join('/');
+export interface RepoFile {
+  size: number;
+  /** sha256 (hex) of a Git LFS file: what large files are checked against. */
+  sha256?: string;
+  /** git blob sha1 (hex) of a file kept in git itself (config, tokenizer files). */
+  gitOid?: string;
 }
 
-/** Headers like transformers' own: a user agent, and the user's HF token only when talking to huggingface.co. */
+export interface RepoListing {
+  /** The repo's current name (differs from the one asked for after a rename). */
+  repo: string;
+  revision: string;
+  files: Map<string, RepoFile>;
+}
+
+export type HubFetch = typeof fetch;
+
+/** Our identity; the version helps hub operators, the token only goes to the Hub itself. */
 export function hubHeaders(url: string): Record<string, string> {
-  const headers: Record<string, string> = { 'User-Agent': `localrag (transformers.js/${env.version})` };
+  const headers: Record<string, string> = { 'User-Agent': 'localrag (+https://github.com/localrag)', 'Accept-Encoding': 'identity' };
   const token = process.env.HF_TOKEN ?? process.env.HF_ACCESS_TOKEN;
   if (token && /^(?:.+\.)?(?:huggingface\.co|hf\.co)$/.test(new URL(url).hostname)) headers.Authorization = `Bearer ${token}`;
   return headers;
 }
 
-let queue: Promise<unknown> = Promise.resolve();
-
 /**
- * Runs fn with transformers allowed to reach `host`, one caller at a time (env is process-wide), and switches
- * remote access off again afterwards whatever happens.
+ * fetch with our headers. Accept-Encoding: identity because small files sent gzip-compressed carry the compressed
+ * Content-Length, which says nothing about the bytes we get; sizes come from the listing instead.
  */
-export function withHubEnv<T>(host: string, fn: () => Promise<T>): Promise<T> {
-  const run = queue.then(async () => {
-    const saved = { remoteHost: env.remoteHost, allowLocalModels: env.allowLocalModels };
-    env.allowRemoteModels = true;
-    env.allowLocalModels = false; // ask the hub, not whatever localModelPath points at
-    env.remoteHost = host.endsWith('/') ? host : host + '/';
-    try {
-      return await fn();
-    } finally {
-      env.remoteHost = saved.remoteHost;
-      env.allowLocalModels = saved.allowLocalModels;
-      env.allowRemoteModels = false;
+export function hubFetch(base: HubFetch = fetch, onResponse?: (res: Response) => void): HubFetch {
+  return (async (input: RequestInfo | URL, init: RequestInit = {}) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const headers = new Headers(init.headers);
+    for (const [k, v] of Object.entries(hubHeaders(url))) if (!headers.has(k)) headers.set(k, v);
+    const res = await base(url, { ...init, headers });
+    onResponse?.(res);
+    return res;
+  }) as HubFetch;
+}
+
+/** `main.repo` at its pinned commit, or main's commit now; follows a rename the hub redirects to. */
+export async function listRepo(target: HubTarget, ref: RepoRef, fetchImpl: HubFetch = fetch): Promise<RepoListing> {
+  const hubUrl = target.host.replace(/\/+$/, '');
+  let repo = ref.repo;
+  const noticeRename = (res: Response) => {
+    const m = /\/api\/models\/([^/]+\/[^/?]+)/.exec(new URL(res.url).pathname);
+    if (res.redirected && m && m[1] !== repo) repo = decodeURIComponent(m[1]!);
+  };
+  const f = hubFetch(fetchImpl, noticeRename);
+  try {
+    const revision = ref.revision ?? (await modelInfo({ name: ref.repo, hubUrl, fetch: f, revision: 'main', additionalFields: ['sha'] })).sha;
+    if (!revision) throw new Error(`the hub did not say which commit main of ${ref.repo} is`);
+    const files = new Map<string, RepoFile>();
+    for await (const e of listFiles({ repo: ref.repo, revision, recursive: true, hubUrl, fetch: f })) {
+      if (e.type !== 'file') continue;
+      files.set(e.path, { size: e.lfs?.size ?? e.size, ...(e.lfs ? { sha256: e.lfs.oid } : { gitOid: e.oid }) });
     }
-  });
-  queue = run.catch(() => undefined);
-  return run;
+    return { repo, revision, files };
+  } catch (err) {
+    throw hubRequestError(err, target, ref);
+  }
 }
 
-/**
- * Which of HUB_FILES the repo has, with sizes. `metaDir` must be unique per attempt: transformers memoises
- * metadata by (repo, revision, cache_dir, file), not by host, so a fresh cache_dir keeps an earlier attempt (or
- * another hubHost) from answering. Nothing is written there.
- */
-export async function planDownload(target: HubTarget, metaDir: string): Promise<PlannedFile[]> {
-  const ask = () => withHubEnv(target.host, () => Promise.all(HUB_FILES.map(async (f) => {
-    const meta = await ModelRegistry.get_file_metadata(target.repo, f.path, { cache_dir: metaDir, revision: HUB_REVISION });
-    return { ...f, exists: meta.exists, size: meta.size ?? null, stillRemote: env.allowRemoteModels };
-  })));
-  let answers = await ask();
-  // Another part of the app (a tokenizer load) may switch remote access off mid-check; then "absent" means nothing.
-  if (answers.some((a) => !a.stillRemote)) answers = await ask();
-  const absent = answers.find((a) => !a.exists && !a.optional);
-  if (absent) throw fileNotFound(target, absent.path, 404);
-  return answers.filter((a) => a.exists).map(({ path, optional, size }) => ({ path, optional, size }));
+/** The URL of one file at one commit: `<host>/<repo>/resolve/<revision>/<path>`. */
+export function hubFileUrl(host: string, repo: string, revision: string, path: string): string {
+  return `${host.replace(/\/+$/, '')}/${repo}/resolve/${encodeURIComponent(revision)}/${path.split('/').map(encodeURIComponent).join('/')}`;
 }
 
-export function fileNotFound(target: HubTarget, file: string, status: number): ModelError {
-  const where = `${target.repo} on ${target.host}`;
+export function fileNotFound(target: HubTarget, repo: string, revision: string, file: string, status = 404): ModelError {
+  const where = `${repo} on ${target.host}`;
   return new ModelError({
     code: 'model-file-not-found',
     message: status === 404
-      ? `${where} has no ${file} (HTTP 404), so "${target.id}" cannot be downloaded from there.`
-      : `${where} refused ${file} (HTTP ${status}): the repo is missing, private or gated.`,
-    action: `Check that Settings > hubHost (${target.host}) is the Hugging Face Hub or a mirror of it, or import a local folder instead: ` +
+      ? `${where} has no ${file} at commit ${revision.slice(0, 12)}, so "${target.id}" cannot be downloaded from there.`
+      : `${where} refused ${file} (HTTP ${status}): the repo is private or gated.`,
+    action: `Check that Settings > hubHost (${target.host}) is the Hugging Face Hub or a full mirror of it, or import a local folder instead: ` +
       `\`localrag models import <folder> --role ${target.role} --id ${target.id}\` (Library > Models > Import).`,
+    params: { host: target.host, repo, revision, file, status, id: target.id },
   });
 }
 
 /** Turns what a hub request threw into a ModelError the user can act on. */
-export function hubRequestError(err: unknown, target: HubTarget, file?: string): ModelError {
+export function hubRequestError(err: unknown, target: HubTarget, ref?: RepoRef): ModelError {
   if (err instanceof ModelError) return err;
-  if (err instanceof ModelFileNotFoundError) {
-    const status = Number((err as { status?: unknown }).status) || 404;
-    return fileNotFound(target, file ?? 'a required file', status);
+  const importHint = `\`localrag models import <folder> --role ${target.role} --id ${target.id}\` (Library > Models > Import)`;
+  if (err instanceof HubApiError && ref) {
+    if (err.statusCode === 404) {
+      return new ModelError({
+        code: 'hub-repo-not-found',
+        message: `${target.host} has no ${ref.repo}${ref.revision ? ` at commit ${ref.revision.slice(0, 12)}` : ''}: the repo was renamed or removed, or the mirror lacks it.`,
+        action: `Update localrag (its list of model sources may be out of date), point Settings > hubHost at the Hugging Face Hub, or import a local folder: ${importHint}.`,
+        params: { host: target.host, repo: ref.repo, revision: ref.revision ?? 'main', id: target.id },
+      });
+    }
+    if (err.statusCode === 401 || err.statusCode === 403) {
+      return new ModelError({
+        code: 'hub-repo-refused',
+        message: `${target.host} refused ${ref.repo} (HTTP ${err.statusCode}): the repo is private or gated.`,
+        action: `Set HF_TOKEN to a token with access, or import a local folder: ${importHint}.`,
+        params: { host: target.host, repo: ref.repo, status: err.statusCode, id: target.id },
+      });
+    }
   }
   const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
   if (e?.name === 'TypeError' && /fetch failed/i.test(e.message ?? '')) {
@@ -119,12 +124,15 @@ export function hubRequestError(err: unknown, target: HubTarget, file?: string):
       code: 'hub-unreachable',
       message: `Could not reach ${target.host} (${why}): this computer looks offline, or the host is blocked.`,
       action: `Connect to the internet (or set Settings > hubHost to a reachable mirror) and run \`localrag models download ${target.id}\` again; ` +
-        `without a network, copy the model folder from another machine and import it: \`localrag models import <folder> --role ${target.role} --id ${target.id}\` (Library > Models > Import).`,
+        `without a network, copy the model folder from another machine and import it: ${importHint}.`,
+      params: { host: target.host, reason: why, id: target.id },
     });
   }
+  const why = e?.message ?? String(err);
   return new ModelError({
     code: 'hub-error',
-    message: `The download of "${target.id}" from ${target.host} failed: ${e?.message ?? String(err)}`,
+    message: `The download of "${target.id}" from ${target.host} failed: ${why}`,
     action: `Try \`localrag models download ${target.id}\` again later, or import a local folder instead (Library > Models > Import).`,
+    params: { host: target.host, reason: why, id: target.id },
   });
 }

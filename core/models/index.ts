@@ -5,4 +5,4 @@ export { ALL_FILES, downloadModel, type DownloadOptions } from './download.js';
 export { importModel, type ImportOptions } from './import.js';
 export { ModelError, appErrorOf } from './model-error.js';
 export { SYNTH_PROVENANCE } from './marker.js';
-export { HUB_FILES } from './hub.js';
+export { HUB_SOURCES } from './hub-sources.js';

@@ -18,7 +18,28 @@ export interface ModelMarker {
   folder?: string;
   role?: ModelRole | string;
   at?: string;
+  /** The commit every file was downloaded at. */
+  revision?: string;
+  /** Each file as verified at download: the fingerprint reuses these sums instead of re-reading 500 MB. */
+  files?: MarkerFile[] | string[];
   [key: string]: unknown;
+}
+
+export interface MarkerFile {
+  /** Path in the model folder. */
+  path: string;
+  size: number;
+  sha256: string;
+  /** The repo and path it came from (int8 files keep their repo name there). */
+  repo?: string;
+  repoPath?: string;
+}
+
+/** The verified files of a marker (older markers list bare paths: nothing verified). */
+export function markerFiles(marker: ModelMarker | null): MarkerFile[] {
+  const files = marker?.files;
+  if (!Array.isArray(files)) return [];
+  return files.filter((f): f is MarkerFile => typeof f === 'object' && f !== null && typeof (f as MarkerFile).sha256 === 'string');
 }
 
 export function readMarker(dir: string): ModelMarker | null {

@@ -5,7 +5,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import type { AppError, ModelRole, ModelStatus } from '../contract/api.js';
 import { KNOWN_PROFILES } from '../embed/profiles.js';
 import { checkFolder, isDir } from './layout.js';
-import { provenanceOf, readMarker } from './marker.js';
+import { markerFiles, provenanceOf, readMarker } from './marker.js';
 import { ModelError } from './model-error.js';
 
 /** Staging folders (`<id>.partial`) are never models. */
@@ -40,8 +40,12 @@ export function modelStatus(modelsDir: string, id: string, role: ModelRole): Mod
   const check = checkFolder(path);
   const present = check.missing.length === 0;
   const status: ModelStatus = { id, role, present, path };
-  const provenance = provenanceOf(readMarker(path));
+  const marker = readMarker(path);
+  const provenance = provenanceOf(marker);
   if (provenance) status.provenance = provenance;
+  if (typeof marker?.revision === 'string') status.revision = marker.revision;
+  const files = markerFiles(marker);
+  if (files.length) status.files = files.map(({ path: p, size, sha256, repo, repoPath }) => ({ path: p, size, sha256, ...(repo && repoPath ? { source: `${repo}/${repoPath}` } : {}) }));
   if (check.int8) status.quantized = true;
   if (!present) status.howToGet = howToGet(id, role, path, check.missing);
   return status;

@@ -1,46 +1,43 @@
 // Installing a model folder atomically: fill `<modelsDir>/<id>.partial/`, then rename it to `<modelsDir>/<id>/`.
-// A crash or an interrupted download leaves only the .partial folder, which never counts as a model.
+// A crash or an interrupted download leaves only the .partial folder, which never counts as a model; a download
+// keeps it so the next attempt resumes, an import starts afresh. One fill per id at a time, across processes.
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { acquireModelLock } from './download-lock.js';
 import { isDir } from './layout.js';
-import { ModelError } from './model-error.js';
 import { PARTIAL_SUFFIX } from './registry.js';
-
-/** Staging folders in use in this process: a second download/import of the same id waits its turn by failing fast. */
-const busy = new Set<string>();
 
 export function partialDirOf(modelsDir: string, id: string): string {
   return join(modelsDir, id + PARTIAL_SUFFIX);
 }
 
+export interface StagingOptions {
+  /** Keep what an earlier attempt left in the staging folder, and keep it again when fill throws. */
+  resume?: boolean;
+}
+
 /**
- * Runs fill() on a fresh staging folder and installs it as `<modelsDir>/<id>` when fill resolves; removes the
- * staging folder when it throws. An existing model folder of that id is replaced only after the new one is complete.
+ * Runs fill() on the staging folder and installs it as `<modelsDir>/<id>` when fill resolves. An existing model
+ * folder of that id is replaced only after the new one is complete.
  */
-export async function installStaged(modelsDir: string, id: string, fill: (stagingDir: string) => Promise<void>): Promise<string> {
+export async function installStaged(modelsDir: string, id: string, fill: (stagingDir: string) => Promise<void>, opts: StagingOptions = {}): Promise<string> {
   const staging = partialDirOf(modelsDir, id);
   const target = join(modelsDir, id);
-  if (busy.has(staging)) {
-    throw new ModelError({
-      code: 'model-busy',
-      message: `"${id}" is already being downloaded or imported.`,
-      action: 'Wait for that to finish, then try again.',
-    });
-  }
-  busy.add(staging);
+  await mkdir(modelsDir, { recursive: true });
+  const release = acquireModelLock(modelsDir, id);
   try {
-    await rm(staging, { recursive: true, force: true }); // leftovers of an earlier interrupted attempt
+    if (!opts.resume) await rm(staging, { recursive: true, force: true }); // leftovers of an earlier attempt
     await mkdir(staging, { recursive: true });
     try {
       await fill(staging);
     } catch (err) {
-      await rm(staging, { recursive: true, force: true });
+      if (!opts.resume) await rm(staging, { recursive: true, force: true });
       throw err;
     }
     await swapIn(staging, target);
     return target;
   } finally {
-    busy.delete(staging);
+    release();
   }
 }
 

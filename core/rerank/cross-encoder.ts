@@ -1,7 +1,8 @@
 // The cross-encoder: reads query and passage together and returns one relevance logit per pair. One ONNX session
 // per model, reused; pairs sorted by length and batched so padding only reaches the longest pair of each batch.
 import type { Settings } from '../contract/settings.js';
-import { createOnnxSession, modelFile, runBert, type OnnxSession } from '../embed/onnx-session.js';
+import { batchTokensFor, openSession, runBert, type OnnxSession } from '../embed/onnx-session.js';
+import { checkLogits } from '../embed/model-io.js';
 import { profileFor, type ModelProfile } from '../embed/profiles.js';
 import { loadTokenizer, padBatch, type Encoded, type TextTokenizer } from '../embed/tokenizer.js';
 import { modelFingerprint } from '../models/fingerprint.js';
@@ -14,6 +15,8 @@ export interface CrossEncoderOptions {
   settings: CrossSettings;
   /** Padded tokens per batch at most (rows x longest); see DEFAULT_BATCH_TOKENS. */
   batchTokens?: number;
+  /** Pairs per model call; default QUANTIZED_PAIRS_PER_CALL for int8, crossBatchSize for fp32 (benchmarks vary it). */
+  pairsPerCall?: number;
   log?: (line: string) => void;
 }
 
@@ -24,6 +27,16 @@ export interface CrossEncoderOptions {
  * to crossBatchSize pairs but no more than this many padded tokens.
  */
 export const DEFAULT_BATCH_TOKENS = 1024;
+
+/**
+ * int8 models score each pair in a call of its own. Their DynamicQuantizeLinear takes one activation scale over
+ * the whole input tensor, so in a shared batch a pair's logit moved with its batch mates (up to 6.3e-3 between
+ * batches of 100 and 5), and the evaluation grid and live search disagreed. Alone, a pair also carries no padding.
+ * Per-row scales do not exist in ORT's integer MatMul kernels and static scales need calibration data per model, so
+ * this is the cheapest deterministic form; `npm run bench:rerank` measures it against shared batches (per pair it
+ * was as fast or faster for ~270-token pairs: the activations of one pair stay in cache).
+ */
+export const QUANTIZED_PAIRS_PER_CALL = 1;
 
 /** Accumulated by score(): what the 'cross' stage timing reports. */
 export interface CrossStats {
@@ -52,6 +65,7 @@ export class CrossEncoder {
     readonly maxLength: number,
     readonly batchSize: number,
     readonly batchTokens: number,
+    private readonly pairsPerCallOverride: number | undefined,
     /** Hash of the weights, tokenizer and config actually loaded (core/models/fingerprint.ts). */
     readonly fingerprint: string,
   ) {}
@@ -59,16 +73,29 @@ export class CrossEncoder {
   static async load(opts: CrossEncoderOptions): Promise<CrossEncoder> {
     const profile = profileFor(opts.id, opts.modelDir, 'cross-encoder');
     const tokenizer = await loadTokenizer(opts.modelDir);
-    const onnx = await createOnnxSession(modelFile(opts.modelDir, opts.settings.preferQuantized), opts.settings.executionProvider, opts.log);
-    if (!onnx.outputNames.length) throw new Error(`${onnx.modelPath} has no outputs`);
     const maxLength = Math.min(opts.settings.crossMaxLength, profile.maxLength);
-    return new CrossEncoder(profile, tokenizer, onnx, maxLength, opts.settings.crossBatchSize, opts.batchTokens ?? DEFAULT_BATCH_TOKENS, modelFingerprint(opts.modelDir, onnx.modelPath));
+    // The probe (core/embed/onnx-session.ts): pairs of realistic lengths whose logits must be finite, one per pair.
+    const pairs = Array.from({ length: 4 }, (_, i) => tokenizer.encodePair('probe question about lift', 'probe passage about drag '.repeat(2 + i * 8), maxLength));
+    const probeBatch = padBatch(pairs, tokenizer.padId);
+    const onnx = await openSession({
+      modelDir: opts.modelDir, preferQuantized: opts.settings.preferQuantized, setting: opts.settings.executionProvider, log: opts.log,
+      probe: async (s) => {
+        const result = await runBert(s, probeBatch);
+        checkLogits(result.logits ?? result[s.outputNames[0]!], probeBatch.rows, s.modelPath, result);
+      },
+    });
+    // The batch budget is the provider's (batchTokensFor) unless the caller measured its own.
+    return new CrossEncoder(profile, tokenizer, onnx, maxLength, opts.settings.crossBatchSize, opts.batchTokens ?? batchTokensFor(onnx.provider), opts.pairsPerCall, modelFingerprint(opts.modelDir, onnx.modelPath));
   }
 
   get provider(): string { return this.onnx.provider; }
   get fallbackReason(): string | null { return this.onnx.fallbackReason; }
+  /** The session as it was chosen: probe times and node placement per provider. */
+  get session(): OnnxSession { return this.onnx; }
   get modelPath(): string { return this.onnx.modelPath; }
   get quantized(): boolean { return this.onnx.modelPath.endsWith('_quantized.onnx'); }
+  /** Pairs per model call: one for int8 (see QUANTIZED_PAIRS_PER_CALL), else crossBatchSize. */
+  get pairsPerCall(): number { return this.pairsPerCallOverride ?? (this.quantized ? QUANTIZED_PAIRS_PER_CALL : this.batchSize); }
 
   /** One logit per passage, in the order given. */
   async score(query: string, passages: string[], stats?: CrossStats): Promise<number[]> {
@@ -88,7 +115,7 @@ export class CrossEncoder {
     this.calls++;
     const order = encoded.map((_, i) => i).sort((a, b) => encoded[a]!.ids.length - encoded[b]!.ids.length);
     const out = new Array<number>(encoded.length);
-    for (const idx of batchesOf(order.map((i) => encoded[i]!.ids.length), this.batchSize, this.batchTokens)) {
+    for (const idx of batchesOf(order.map((i) => encoded[i]!.ids.length), this.pairsPerCall, this.batchTokens)) {
       const rows = idx.map((k) => order[k]!);
       const logits = await this.run(rows.map((i) => encoded[i]!), stats);
       rows.forEach((i, j) => { out[i] = logits[j]!; });

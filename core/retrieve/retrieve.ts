@@ -16,6 +16,8 @@ export interface RetrieveDeps {
   vectors: VectorIndex | null;
   /** Why dense retrieval is off, when it is. */
   denseUnavailable?: AppError;
+  /** 'unavailable' when the embedder is there but cannot be used (e.g. the stored vectors come from another one). */
+  denseStatus?: 'model-missing' | 'unavailable';
 }
 
 export interface RetrieveOptions extends Pick<Settings, 'retrieveK' | 'retrievalFusion' | 'denseWeight'> {}
@@ -69,7 +71,7 @@ export async function retrieve(question: string, opts: RetrieveOptions, deps: Re
     const index = deps.vectors;
     dense = time('faiss', () => index.search(queryVector!, k), { note: `${index.size} vectors` });
   } else {
-    denseState = { status: 'model-missing', error: deps.denseUnavailable ?? { code: 'embedder-missing', message: 'No embedding model: dense retrieval is off, BM25 alone answers.', action: 'Get the embedder in Library > Models.' } };
+    denseState = { status: deps.denseStatus ?? 'model-missing', error: deps.denseUnavailable ?? { code: 'embedder-missing', message: 'No embedding model: dense retrieval is off, BM25 alone answers.', action: 'Get the embedder in Library > Models.' } };
     timings.push({ stage: 'embedQuery', ms: 0, startMs: 0, note: 'model missing' }, { stage: 'faiss', ms: 0, startMs: 0, note: 'model missing' });
   }
   const bm25 = time('bm25', () => bm25Search(deps.db, question, k));

@@ -3,11 +3,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { vectorDigest } from './vector-digest.js';
 
 export type Db = Database.Database;
 
 
-const SCHEMA = `
+export const SCHEMA_V1 = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS folders (path TEXT PRIMARY KEY, added_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
@@ -71,17 +72,100 @@ CREATE TABLE IF NOT EXISTS history (
  * Schema changes after version 1, in order: version N's step runs once, in one transaction, on a store at N-1.
  * Append a step (never edit a released one); SCHEMA_VERSION follows from the list.
  */
-const MIGRATIONS: { version: number; why: string; up: (db: Db) => void }[] = [];
+const MIGRATIONS: { version: number; why: string; up: (db: Db) => void }[] = [
+  {
+    version: 2,
+    why: 'chunk ids are never reused (AUTOINCREMENT); each stored vector carries a digest of its id and content; '
+      + 'every change to the vectors bumps a generation counter that other processes watch',
+    up: (db) => {
+      // SQLite cannot add AUTOINCREMENT to a table: rebuild chunks with the same rows and ids (foreign keys are off
+      // during migrations, so vectors and the FTS index keep pointing at the same ids).
+      db.exec(`CREATE TABLE chunks_v2 (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        ord INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        char_start INTEGER NOT NULL,
+        char_end INTEGER NOT NULL,
+        page INTEGER,
+        heading_path TEXT NOT NULL DEFAULT '[]',
+        token_count INTEGER NOT NULL
+      );
+      INSERT INTO chunks_v2 SELECT id, document_id, ord, text, char_start, char_end, page, heading_path, token_count FROM chunks;
+      DROP TABLE chunks;
+      ALTER TABLE chunks_v2 RENAME TO chunks;
+      CREATE INDEX IF NOT EXISTS chunks_document ON chunks(document_id);
+      CREATE TRIGGER IF NOT EXISTS chunks_ai AFTER INSERT ON chunks BEGIN
+        INSERT INTO chunks_fts(rowid, text) VALUES (new.id, new.text);
+      END;
+      CREATE TRIGGER IF NOT EXISTS chunks_ad AFTER DELETE ON chunks BEGIN
+        INSERT INTO chunks_fts(chunks_fts, rowid, text) VALUES ('delete', old.id, old.text);
+      END;
+      ALTER TABLE vectors ADD COLUMN digest INTEGER;
+      INSERT OR IGNORE INTO meta(key, value) VALUES ('vectors_generation', '0');
+      CREATE TRIGGER IF NOT EXISTS vectors_gen_ai AFTER INSERT ON vectors BEGIN
+        UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'vectors_generation';
+      END;
+      CREATE TRIGGER IF NOT EXISTS vectors_gen_ad AFTER DELETE ON vectors BEGIN
+        UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'vectors_generation';
+      END;
+      CREATE TRIGGER IF NOT EXISTS vectors_gen_au AFTER UPDATE ON vectors BEGIN
+        UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'vectors_generation';
+      END;`);
+      // Seed the id sequence above every id a FAISS file may still hold from before this migration.
+      const maxId = db.prepare('SELECT max(id) FROM chunks').pluck().get() as number | null;
+      if (maxId !== null) db.prepare("INSERT INTO sqlite_sequence(name, seq) SELECT 'chunks', ? WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'chunks')").run(maxId);
+      const rows = db.prepare('SELECT chunk_id, vector FROM vectors').iterate() as IterableIterator<{ chunk_id: number; vector: Buffer }>;
+      const setDigest = db.prepare('UPDATE vectors SET digest = ? WHERE chunk_id = ?');
+      const digests: [number, number][] = [];
+      for (const r of rows) digests.push([vectorDigest(r.chunk_id, r.vector), r.chunk_id]);
+      for (const [d, id] of digests) setDigest.run(d, id);
+      const broken = db.pragma('foreign_key_check') as unknown[];
+      if (broken.length) throw new Error(`migration 2 would break ${broken.length} references`);
+    },
+  },
+  {
+    version: 3,
+    why: 'files carry their problem and note as AppError JSON, so the UI can word them in the user\'s language',
+    up: (db) => db.exec('ALTER TABLE documents ADD COLUMN problem TEXT; ALTER TABLE documents ADD COLUMN note TEXT;'),
+  },
+  {
+    version: 4,
+    why: 'conversations (follow-up questions), and history rows that always end in done, failed or cancelled',
+    up: (db) => db.exec(`
+      CREATE TABLE conversations (id TEXT PRIMARY KEY, title TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+      ALTER TABLE history ADD COLUMN conversation_id TEXT REFERENCES conversations(id) ON DELETE CASCADE;
+      ALTER TABLE history ADD COLUMN standalone_question TEXT;
+      ALTER TABLE history ADD COLUMN standalone_method TEXT;
+      ALTER TABLE history ADD COLUMN error TEXT;
+      ALTER TABLE history ADD COLUMN owner_pid INTEGER;
+      CREATE INDEX history_conversation ON history(conversation_id, asked_at);
+      -- Earlier questions become one-question conversations, so they stay in the list.
+      INSERT INTO conversations(id, title, created_at, updated_at) SELECT request_id, substr(question, 1, 80), asked_at, asked_at FROM history;
+      UPDATE history SET conversation_id = request_id,
+        status = CASE status WHEN 'ok' THEN 'done' WHEN 'cancelled' THEN 'cancelled' ELSE 'failed' END,
+        error = CASE status WHEN 'running' THEN '{"code":"answer-interrupted","message":"The app stopped before this answer was finished.","action":"Ask the question again."}' END;
+    `),
+  },
+];
 
 const SCHEMA_VERSION = MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 1);
 
 function migrate(db: Db, from: number): void {
-  for (const m of MIGRATIONS) {
-    if (m.version <= from) continue;
-    db.transaction(() => {
-      m.up(db);
-      setMeta(db, 'schema_version', String(m.version));
-    })();
+  // Steps may rebuild tables (SQLite's documented procedure needs foreign keys off, which only works outside a
+  // transaction); each step is IMMEDIATE and re-reads the version, so two processes opening one store migrate once.
+  db.pragma('foreign_keys = OFF');
+  try {
+    for (const m of MIGRATIONS) {
+      if (m.version <= from) continue;
+      db.transaction(() => {
+        if (Number(getMeta(db, 'schema_version') ?? 1) >= m.version) return;
+        m.up(db);
+        setMeta(db, 'schema_version', String(m.version));
+      }).immediate();
+    }
+  } finally {
+    db.pragma('foreign_keys = ON');
   }
 }
 
@@ -93,7 +177,7 @@ export function openDb(storeDir: string): Db {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  db.exec(SCHEMA);
+  db.exec(SCHEMA_V1);
   const version = getMeta(db, 'schema_version');
   // SCHEMA above is version 1; a new store takes the same migration steps as an old one, so both end alike.
   if (version === null) setMeta(db, 'schema_version', '1');

@@ -1,6 +1,7 @@
 // Documents and their chunks in SQLite. A document's chunks are replaced in one transaction, so a crash leaves
-// either the old chunks or the new ones, never half of each.
-import type { FileState, FileStatus, Passage } from '../contract/api.js';
+// either the old chunks or the new ones, never half of each. Write transactions are IMMEDIATE: they take the write
+// lock when they start, so a second process waits (busy_timeout) instead of failing with SQLITE_BUSY_SNAPSHOT.
+import type { AppError, FileState, FileStatus, Passage } from '../contract/api.js';
 import type { Chunk } from '../ingest/chunk.js';
 import type { Db } from './db.js';
 
@@ -28,11 +29,24 @@ export interface DocumentInfo {
   hash: string | null;
   size: number;
   mtimeMs: number;
+  /** What to know about how it was indexed (e.g. decoded with losses). */
+  note?: AppError;
 }
 
 interface DocumentRow {
   id: number; path: string; folder: string; hash: string | null; size: number; mtime_ms: number;
   state: FileState; reason: string | null; chunker_key: string | null; chunks: number; indexed_at: string | null;
+  problem?: string | null; note?: string | null;
+}
+
+const toJson = (e: AppError | undefined): string | null => (e ? JSON.stringify(e) : null);
+function fromJson(json: string | null | undefined): AppError | undefined {
+  if (!json) return undefined;
+  try {
+    return JSON.parse(json) as AppError;
+  } catch {
+    return undefined;
+  }
 }
 
 const toDocument = (r: DocumentRow): StoredDocument => ({
@@ -61,32 +75,33 @@ export function replaceDocument(db: Db, info: DocumentInfo, chunks: NewChunk[], 
     const removed = existing ? chunkIdsOf(db, existing.id) : [];
     if (existing) db.prepare('DELETE FROM chunks WHERE document_id = ?').run(existing.id);
     const now = new Date().toISOString();
-    const row = db.prepare(`INSERT INTO documents(path, folder, kind, title, hash, size, mtime_ms, state, reason, chunker_key, chunks, indexed_at)
-      VALUES (@path, @folder, @kind, @title, @hash, @size, @mtimeMs, 'indexed', NULL, @chunkerKey, @chunks, @now)
+    const row = db.prepare(`INSERT INTO documents(path, folder, kind, title, hash, size, mtime_ms, state, reason, chunker_key, chunks, indexed_at, problem, note)
+      VALUES (@path, @folder, @kind, @title, @hash, @size, @mtimeMs, 'indexed', NULL, @chunkerKey, @chunks, @now, NULL, @note)
       ON CONFLICT(path) DO UPDATE SET folder=excluded.folder, kind=excluded.kind, title=excluded.title, hash=excluded.hash,
         size=excluded.size, mtime_ms=excluded.mtime_ms, state='indexed', reason=NULL, chunker_key=excluded.chunker_key,
-        chunks=excluded.chunks, indexed_at=excluded.indexed_at
-      RETURNING id`).get({ ...info, kind: info.kind ?? null, title: info.title ?? null, chunkerKey, chunks: chunks.length, now }) as { id: number };
+        chunks=excluded.chunks, indexed_at=excluded.indexed_at, problem=NULL, note=excluded.note
+      RETURNING id`).get({ ...info, kind: info.kind ?? null, title: info.title ?? null, chunkerKey, chunks: chunks.length, now, note: toJson(info.note) }) as { id: number };
     const insert = db.prepare(`INSERT INTO chunks(document_id, ord, text, char_start, char_end, page, heading_path, token_count)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
     const added = chunks.map((c, i) => Number(insert.run(row.id, i, c.text, c.charStart, c.charEnd, c.page, JSON.stringify(c.headingPath), c.tokenCount).lastInsertRowid));
     return { documentId: row.id, removed, added };
-  })();
+  }).immediate();
 }
 
 /** Records a file that was not indexed, with the reason the user will see; drops any chunks it had. */
-export function markSkipped(db: Db, info: DocumentInfo, state: 'skipped' | 'error' | 'pending', reason: string): number[] {
+export function markSkipped(db: Db, info: DocumentInfo, state: 'skipped' | 'error' | 'pending', reason: string, problem?: AppError): number[] {
   return db.transaction(() => {
     const existing = getDocument(db, info.path);
     const removed = existing ? chunkIdsOf(db, existing.id) : [];
     if (existing) db.prepare('DELETE FROM chunks WHERE document_id = ?').run(existing.id);
-    db.prepare(`INSERT INTO documents(path, folder, hash, size, mtime_ms, state, reason, chunks, indexed_at)
-      VALUES (@path, @folder, @hash, @size, @mtimeMs, @state, @reason, 0, @now)
+    db.prepare(`INSERT INTO documents(path, folder, hash, size, mtime_ms, state, reason, chunks, indexed_at, problem, note)
+      VALUES (@path, @folder, @hash, @size, @mtimeMs, @state, @reason, 0, @now, @problem, NULL)
       ON CONFLICT(path) DO UPDATE SET hash=excluded.hash, size=excluded.size, mtime_ms=excluded.mtime_ms,
-        state=excluded.state, reason=excluded.reason, chunks=0, chunker_key=NULL, indexed_at=excluded.indexed_at`)
-      .run({ ...info, state, reason, now: new Date().toISOString() });
+        state=excluded.state, reason=excluded.reason, chunks=0, chunker_key=NULL, indexed_at=excluded.indexed_at,
+        problem=excluded.problem, note=NULL`)
+      .run({ path: info.path, folder: info.folder, hash: info.hash, size: info.size, mtimeMs: info.mtimeMs, state, reason, now: new Date().toISOString(), problem: toJson(problem) });
     return removed;
-  })();
+  }).immediate();
 }
 
 export function removeDocument(db: Db, path: string): number[] {
@@ -96,7 +111,7 @@ export function removeDocument(db: Db, path: string): number[] {
     const removed = chunkIdsOf(db, existing.id);
     db.prepare('DELETE FROM documents WHERE id = ?').run(existing.id);
     return removed;
-  })();
+  }).immediate();
 }
 
 export function listFiles(db: Db, state?: FileState): FileStatus[] {
@@ -106,6 +121,8 @@ export function listFiles(db: Db, state?: FileState): FileStatus[] {
   return rows.map((r) => ({
     path: r.path, state: r.state, reason: r.reason ?? undefined, chunks: r.chunks, bytes: r.size,
     indexedAt: r.indexed_at ?? undefined,
+    ...(r.problem ? { problem: fromJson(r.problem) } : {}),
+    ...(r.note ? { note: fromJson(r.note) } : {}),
   }));
 }
 

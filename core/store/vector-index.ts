@@ -1,19 +1,36 @@
-// Dense vectors: SQLite keeps every vector by chunk id (the truth, and what the reranker reads back); FAISS keeps
-// a flat inner-product index of the same vectors for top-K search. faiss-node has no add_with_ids, so we keep
-// the position -> chunk id map ourselves, persisted beside the index, and reconcile the two at start-up.
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+// Dense vectors: SQLite keeps every vector by chunk id with a digest of its content (the truth, and what the
+// reranker reads back); a derived index (flat FAISS, or a quantised HNSW graph for large collections) answers top-K.
+// The index is trusted only as far as it provably matches SQLite: at open, and whenever another process changed
+// the vectors (a generation counter in SQLite), it is compared digest by digest and patched or rebuilt.
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import faiss from 'faiss-node';
-import type { Db } from './db.js';
+import type { VectorIndexKind } from '../contract/vocabulary.js';
+import { getMeta, setMeta, type Db } from './db.js';
+import { FlatBackend } from './flat-index.js';
+import { HnswBackend, HNSW_FILE } from './hnsw-index.js';
+import type { IndexedEntry, VectorBackend } from './vector-backend.js';
+import { vectorDigest } from './vector-digest.js';
 
 const ADD_BATCH = 4096;
+const MANIFEST_FORMAT = 2;
+/** From this many vectors on, a quantised HNSW graph replaces exact search (exact search grows linearly). */
+export const HNSW_FROM = 200_000;
+/** Back to exact search only well below the threshold, so a collection near it does not flip back and forth. */
+const FLAT_BELOW_FRACTION = 0.5;
+/** Vectors added per slice of a background rebuild: each slice blocks the event loop for a fraction of a second. */
+const REBUILD_SLICE = 512;
 
 export const vectorToBlob = (v: Float32Array): Buffer => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
 export const blobToVector = (b: Buffer): Float32Array => new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 
+/** Stores vectors with their digests in one IMMEDIATE transaction (a second writer waits instead of failing). */
 export function storeVectors(db: Db, ids: number[], vectors: Float32Array[]): void {
-  const insert = db.prepare('INSERT OR REPLACE INTO vectors(chunk_id, vector) VALUES (?, ?)');
-  db.transaction(() => ids.forEach((id, i) => insert.run(id, vectorToBlob(vectors[i]!))))();
+  const insert = db.prepare('INSERT OR REPLACE INTO vectors(chunk_id, vector, digest) VALUES (?, ?, ?)');
+  db.transaction(() => ids.forEach((id, i) => {
+    const v = vectors[i]!;
+    insert.run(id, vectorToBlob(v), vectorDigest(id, v));
+  })).immediate();
 }
 
 /** Stored vectors by chunk id (the reranker's bi scores come from these, never from re-encoding). */
@@ -33,133 +50,321 @@ export function countChunksWithoutVectors(db: Db): number {
   return db.prepare('SELECT count(*) FROM chunks c LEFT JOIN vectors v ON v.chunk_id = c.id WHERE v.chunk_id IS NULL').pluck().get() as number;
 }
 
+/** Bumped by triggers on every insert, update and delete of a stored vector, in any process. */
+export function vectorsGeneration(db: Db): number {
+  return Number(getMeta(db, 'vectors_generation') ?? 0);
+}
+
+/** chunk id -> digest of every stored vector (a row without a digest gets one computed from its blob). */
+export function storedDigests(db: Db): Map<number, number> {
+  const out = new Map<number, number>();
+  const missing: number[] = [];
+  for (const [id, digest] of db.prepare('SELECT chunk_id, digest FROM vectors').raw().iterate() as IterableIterator<[number, number | null]>) {
+    if (digest === null) missing.push(id);
+    else out.set(id, digest);
+  }
+  for (let i = 0; i < missing.length; i += ADD_BATCH) {
+    const batch = missing.slice(i, i + ADD_BATCH);
+    for (const [id, v] of readVectors(db, batch)) out.set(id, vectorDigest(id, v));
+  }
+  return out;
+}
+
+/** The stored vectors and the generation they belong to, read in one snapshot. */
+function snapshot(db: Db): { generation: number; stored: Map<number, number> } {
+  return db.transaction(() => ({ generation: vectorsGeneration(db), stored: storedDigests(db) }))();
+}
+
 export interface RepairReport {
-  /** Positions dropped because their chunk is gone or appears twice. */
+  /** Indexed vectors whose chunk is gone or that appear twice. */
   orphansRemoved: number;
-  /** Stored vectors that were missing from FAISS and were added. */
+  /** Indexed vectors that differ from the vector SQLite holds for the same chunk id. */
+  staleReplaced: number;
+  /** Stored vectors that were missing from the index and were added. */
   missingAdded: number;
   rebuilt: boolean;
 }
 
+/** How the saved index compares with SQLite, vector by vector. */
+export interface Comparison {
+  matched: number;
+  /** Positions to drop: chunk gone (orphan), vector differs (stale) or a second copy (duplicate). */
+  drop: number[];
+  orphans: number;
+  stale: number;
+  duplicates: number;
+  /** Stored chunk ids the index lacks (stale ones included: they are re-added). */
+  missing: number[];
+}
+
+export function compareWithStored(entries: IndexedEntry[], stored: Map<number, number>): Comparison {
+  const kept = new Set<number>();
+  const c: Comparison = { matched: 0, drop: [], orphans: 0, stale: 0, duplicates: 0, missing: [] };
+  entries.forEach((e, pos) => {
+    const want = stored.get(e.id);
+    if (want === undefined) { c.orphans++; c.drop.push(pos); } else if (want !== e.digest) { c.stale++; c.drop.push(pos); } else if (kept.has(e.id)) { c.duplicates++; c.drop.push(pos); } else { kept.add(e.id); c.matched++; }
+  });
+  for (const id of stored.keys()) if (!kept.has(id)) c.missing.push(id);
+  return c;
+}
+
+interface Manifest {
+  format: number;
+  dim: number;
+  kind: VectorIndexKind;
+  /** The vectors generation this file matched when it was written. */
+  generation: number;
+  /** sha256 of the index file; the approximate index's vectors cannot be read back, so its file is pinned. */
+  fileSha256: string;
+  /** Chunk id and digest of each indexed vector, in the index's order (positions, for the flat index). */
+  ids: number[];
+  digests: number[];
+}
+
+export interface OpenOptions {
+  /** Vector count from which the HNSW graph is used (default HNSW_FROM). */
+  hnswFrom?: number;
+  /** Open a saved index as it is, without reconciling (used by `doctor` to report before it repairs). */
+  inspectOnly?: boolean;
+}
+
+export function sha256File(path: string): string {
+  const hash = createHash('sha256');
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(4 << 20);
+    for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0;) hash.update(buf.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest('hex');
+}
+
+const fileOf = (kind: VectorIndexKind) => (kind === 'flat' ? 'vectors.faiss' : HNSW_FILE);
+const MANIFEST_FILE = 'vectors.ids.json';
+
+/** A saved index with what it holds, per position; null when there is none or it cannot be trusted at all. */
+export function loadSaved(dir: string, dim: number): { backend: VectorBackend; entries: IndexedEntry[]; manifest: Manifest } | null {
+  try {
+    const manifestPath = join(dir, MANIFEST_FILE);
+    if (!existsSync(manifestPath)) return null;
+    const m = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
+    if (m.format !== MANIFEST_FORMAT || m.dim !== dim || !Array.isArray(m.ids) || !Array.isArray(m.digests) || m.ids.length !== m.digests.length) return null;
+    const path = join(dir, fileOf(m.kind));
+    if (!existsSync(path)) return null;
+    if (m.kind === 'flat') {
+      // The flat file holds the raw vectors: digests come from its content, so a shuffled id map shows.
+      const { backend, entries } = FlatBackend.load(path, dim, m.ids);
+      return { backend, entries, manifest: m };
+    }
+    if (sha256File(path) !== m.fileSha256) return null;
+    const backend = HnswBackend.load(path, dim, m.ids);
+    return { backend, entries: m.ids.map((id, i) => ({ id, digest: m.digests[i]! })), manifest: m };
+  } catch {
+    return null; // unreadable or torn files: rebuilt from SQLite
+  }
+}
+
 export class VectorIndex {
-  private index: faiss.IndexFlatIP;
-  /** ids[position] = chunk id */
-  private ids: number[] = [];
-  private positionOf = new Map<number, number>();
+  /** chunk id -> digest of the vector the index holds for it. */
+  private digestOf = new Map<number, number>();
+  private syncedGeneration = -1;
   private dirty = false;
+  private closed = false;
+  private building: Promise<void> | null = null;
 
-  private constructor(private readonly dir: string, readonly dim: number) {
-    this.index = new faiss.IndexFlatIP(dim);
+  private constructor(
+    private readonly db: Db,
+    private readonly dir: string,
+    readonly dim: number,
+    private backend: VectorBackend,
+    private readonly hnswFrom: number,
+  ) {}
+
+  get size(): number { return this.backend.size; }
+  get kind(): VectorIndexKind { return this.backend.kind; }
+  get generation(): number { return this.syncedGeneration; }
+
+  /** Opens the saved index and makes it equal to SQLite vector by vector: stale, orphaned or missing vectors are fixed. */
+  static open(db: Db, dir: string, dim: number, opts: OpenOptions = {}): { index: VectorIndex; repair: RepairReport } {
+    const hnswFrom = opts.hnswFrom ?? HNSW_FROM;
+    const saved = loadSaved(dir, dim);
+    const { generation, stored } = snapshot(db);
+    // A saved index of either kind is kept (a writer moves it to the other kind in the background, see save);
+    // without one, the kind that fits the collection is built now.
+    const rebuilt = !saved;
+    const backend = saved ? saved.backend : newBackend(chooseKind(stored.size, 'flat', hnswFrom), dim);
+    const vi = new VectorIndex(db, dir, dim, backend, hnswFrom);
+    const entries = rebuilt ? [] : saved.entries;
+    const c = compareWithStored(entries, stored);
+    backend.dropPositions(c.drop);
+    const dropped = new Set(c.drop);
+    entries.forEach((e, pos) => { if (!dropped.has(pos)) vi.digestOf.set(e.id, e.digest); });
+    vi.addFromStore(c.missing, stored);
+    vi.syncedGeneration = generation;
+    const repair: RepairReport = { orphansRemoved: c.orphans + c.duplicates, staleReplaced: c.stale, missingAdded: c.missing.length - c.stale, rebuilt };
+    if (rebuilt || c.drop.length || c.missing.length) vi.dirty = true;
+    if (vi.dirty && !opts.inspectOnly) vi.save();
+    return { index: vi, repair };
   }
 
-  private get indexPath() { return join(this.dir, 'vectors.faiss'); }
-  private get idsPath() { return join(this.dir, 'vectors.ids.json'); }
-
-  get size(): number { return this.ids.length; }
-
-  /** Opens the persisted index and makes it agree with SQLite: same chunk ids, no duplicates, no orphans. */
-  static open(db: Db, dir: string, dim: number): { index: VectorIndex; repair: RepairReport } {
-    const vi = new VectorIndex(dir, dim);
-    let rebuilt = false;
-    try {
-      if (existsSync(vi.indexPath) && existsSync(vi.idsPath)) {
-        const saved = JSON.parse(readFileSync(vi.idsPath, 'utf8')) as { dim: number; ids: number[] };
-        const index = faiss.IndexFlatIP.fromBuffer(readFileSync(vi.indexPath));
-        if (saved.dim === dim && index.getDimension() === dim && index.ntotal() === saved.ids.length) {
-          vi.index = index;
-          vi.ids = saved.ids;
-        } else rebuilt = true;
-      }
-    } catch {
-      rebuilt = true; // unreadable or torn files: rebuilt from SQLite below
-    }
-    const repair = vi.reconcile(db);
-    if (rebuilt || repair.orphansRemoved || repair.missingAdded) vi.save();
-    return { index: vi, repair: { ...repair, rebuilt } };
-  }
-
-  private reindexPositions(): void {
-    this.positionOf = new Map(this.ids.map((id, pos) => [id, pos]));
-  }
-
-  private reconcile(db: Db): RepairReport {
-    const stored = new Set(db.prepare('SELECT chunk_id FROM vectors').pluck().all() as number[]);
-    const seen = new Set<number>();
-    const drop: number[] = [];
-    this.ids.forEach((id, pos) => {
-      if (!stored.has(id) || seen.has(id)) drop.push(pos);
-      else seen.add(id);
-    });
-    if (drop.length) this.removePositions(drop);
-    this.reindexPositions();
-    const missing = [...stored].filter((id) => !this.positionOf.has(id));
-    for (let i = 0; i < missing.length; i += ADD_BATCH) {
-      const batch = missing.slice(i, i + ADD_BATCH);
-      const vectors = readVectors(db, batch);
-      this.add(batch, batch.map((id) => vectors.get(id)!));
-    }
-    return { orphansRemoved: drop.length, missingAdded: missing.length, rebuilt: false };
-  }
-
-  add(ids: number[], vectors: Float32Array[]): void {
-    for (let start = 0; start < ids.length; start += ADD_BATCH) {
-      const end = Math.min(ids.length, start + ADD_BATCH);
-      const flat = new Array<number>((end - start) * this.dim);
-      for (let i = start; i < end; i++) {
-        const v = vectors[i]!;
-        if (v.length !== this.dim) throw new Error(`vector of dimension ${v.length} for an index of ${this.dim}`);
-        for (let d = 0; d < this.dim; d++) flat[(i - start) * this.dim + d] = v[d]!;
-      }
-      this.index.add(flat);
-      for (let i = start; i < end; i++) {
-        this.positionOf.set(ids[i]!, this.ids.length);
-        this.ids.push(ids[i]!);
-      }
+  /** Reads stored vectors in batches and adds them. */
+  private addFromStore(ids: number[], stored: Map<number, number>): void {
+    for (let i = 0; i < ids.length; i += ADD_BATCH) {
+      const batch = ids.slice(i, i + ADD_BATCH);
+      const vectors = readVectors(this.db, batch);
+      const present = batch.filter((id) => vectors.has(id));
+      this.backend.add(present, present.map((id) => vectors.get(id)!));
+      for (const id of present) this.digestOf.set(id, stored.get(id) ?? vectorDigest(id, vectors.get(id)!));
     }
     if (ids.length) this.dirty = true;
   }
 
-  remove(chunkIds: number[]): void {
-    const positions = chunkIds.flatMap((id) => this.positionOf.get(id) ?? []);
-    if (positions.length === 0) return;
-    this.removePositions(positions);
-    this.reindexPositions();
+  /**
+   * Catches up with changes made since the last sync, by this process or another one (a running `serve` sees
+   * what a CLI `index` added): cheap when nothing changed (one meta read), a digest comparison otherwise.
+   */
+  refresh(): RepairReport | null {
+    if (this.closed || vectorsGeneration(this.db) === this.syncedGeneration) return null;
+    const { generation, stored } = snapshot(this.db);
+    const gone: number[] = [];
+    let stale = 0;
+    for (const [id, digest] of this.digestOf) {
+      const want = stored.get(id);
+      if (want === digest) continue;
+      gone.push(id);
+      if (want !== undefined) stale++;
+    }
+    if (gone.length) {
+      this.backend.remove(gone);
+      for (const id of gone) this.digestOf.delete(id);
+      this.dirty = true;
+    }
+    const missing = [...stored.keys()].filter((id) => !this.digestOf.has(id));
+    this.addFromStore(missing, stored);
+    this.syncedGeneration = generation;
+    return { orphansRemoved: gone.length - stale, staleReplaced: stale, missingAdded: missing.length - stale, rebuilt: false };
   }
 
-  private removePositions(positions: number[]): void {
-    // removeIds compacts the flat index, shifting later positions down: mirror that in our map.
-    this.index.removeIds(positions);
-    const gone = new Set(positions);
-    this.ids = this.ids.filter((_, pos) => !gone.has(pos));
+  /** Adds vectors just stored in SQLite (storeVectors); their digests are the ones SQLite keeps. */
+  add(ids: number[], vectors: Float32Array[]): void {
+    if (ids.length === 0) return;
+    const fresh: number[] = [];
+    const freshVectors: Float32Array[] = [];
+    ids.forEach((id, i) => {
+      const digest = vectorDigest(id, vectors[i]!);
+      if (this.digestOf.get(id) === digest) return;
+      if (this.digestOf.has(id)) this.backend.remove([id]);
+      this.digestOf.set(id, digest);
+      fresh.push(id);
+      freshVectors.push(vectors[i]!);
+    });
+    this.backend.add(fresh, freshVectors);
+    this.dirty = true;
+  }
+
+  remove(chunkIds: number[]): void {
+    const present = chunkIds.filter((id) => this.digestOf.has(id));
+    if (present.length === 0) return;
+    this.backend.remove(present);
+    for (const id of present) this.digestOf.delete(id);
     this.dirty = true;
   }
 
   search(query: Float32Array, k: number): { chunkId: number; score: number }[] {
-    const n = Math.min(k, this.ids.length);
-    if (n === 0) return [];
-    const { labels, distances } = this.index.search(Array.from(query), n);
-    return labels.flatMap((pos, i) => (pos >= 0 ? [{ chunkId: this.ids[pos]!, score: distances[i]! }] : []));
+    return this.backend.search(query, k);
   }
 
   /**
-   * Atomic enough for kill -9: each file is written aside and renamed; a torn pair is detected and rebuilt.
-   * Written through Node (toBuffer) because faiss-node's own write() aborts the process on an I/O error.
+   * Writes the index aside and renames it into place, after catching up with SQLite, so what is saved always
+   * matches the stored vectors of one generation. A process that finds a newer save by another leaves it alone.
    */
   save(): void {
-    if (!this.dirty && existsSync(this.indexPath)) return;
-    const tmpIndex = `${this.indexPath}.tmp`;
-    const tmpIds = `${this.idsPath}.tmp`;
-    writeFileSync(tmpIndex, this.index.toBuffer());
-    writeFileSync(tmpIds, JSON.stringify({ dim: this.dim, ids: this.ids }));
-    renameSync(tmpIndex, this.indexPath);
-    renameSync(tmpIds, this.idsPath);
+    if (this.closed) return;
+    this.refresh();
+    this.maybeChangeKind();
+    const manifestPath = join(this.dir, MANIFEST_FILE);
+    if (!this.dirty && existsSync(manifestPath)) return;
+    const savedGeneration = Number(getMeta(this.db, 'vectors_saved_generation') ?? -1);
+    if (savedGeneration > this.syncedGeneration) return;
+    const path = join(this.dir, fileOf(this.backend.kind));
+    const tmp = `${path}.tmp`;
+    try {
+      this.backend.writeTo(tmp);
+      const ids = this.backend.chunkIds();
+      const manifest: Manifest = {
+        format: MANIFEST_FORMAT, dim: this.dim, kind: this.backend.kind, generation: this.syncedGeneration,
+        fileSha256: this.backend.kind === 'flat' ? '' : sha256File(tmp), ids, digests: ids.map((id) => this.digestOf.get(id)!),
+      };
+      writeFileSync(`${manifestPath}.tmp`, JSON.stringify(manifest));
+      renameSync(tmp, path);
+      renameSync(`${manifestPath}.tmp`, manifestPath);
+    } catch (err) {
+      for (const f of [tmp, `${manifestPath}.tmp`]) rmSync(f, { force: true });
+      throw err;
+    }
+    for (const kind of ['flat', 'hnsw'] as const) if (kind !== this.backend.kind) rmSync(join(this.dir, fileOf(kind)), { force: true });
+    setMeta(this.db, 'vectors_saved_generation', String(this.syncedGeneration));
     this.dirty = false;
   }
 
-  /** Drops every vector (the embedder changed): SQLite rows are cleared by the caller. */
-  static reset(dir: string): void {
-    for (const f of ['vectors.faiss', 'vectors.ids.json']) rmSync(join(dir, f), { force: true });
+  /**
+   * Past the threshold the collection moves to the HNSW graph (and back to exact search well below it). The new
+   * structure is built in the background, in slices between which searches run on the current one; when it is
+   * complete it catches up with whatever changed meanwhile, replaces the current one and is saved.
+   */
+  private maybeChangeKind(): void {
+    const kind = chooseKind(this.digestOf.size, this.backend.kind, this.hnswFrom);
+    if (kind === this.backend.kind || this.building) return;
+    this.building = this.rebuildAs(kind).finally(() => { this.building = null; });
   }
 
-  chunkIds(): readonly number[] { return this.ids; }
+  private async rebuildAs(kind: VectorIndexKind): Promise<void> {
+    const next = newBackend(kind, this.dim);
+    const digests = new Map<number, number>();
+    const ids = [...this.digestOf.keys()];
+    for (let i = 0; i < ids.length; i += REBUILD_SLICE) {
+      await new Promise((r) => setImmediate(r));
+      if (this.closed) { next.close(); return; }
+      const batch = ids.slice(i, i + REBUILD_SLICE);
+      const vectors = readVectors(this.db, batch);
+      const present = batch.filter((id) => vectors.has(id));
+      next.add(present, present.map((id) => vectors.get(id)!));
+      for (const id of present) digests.set(id, vectorDigest(id, vectors.get(id)!));
+    }
+    if (this.closed) { next.close(); return; }
+    this.backend.close();
+    this.backend = next;
+    this.digestOf = digests;
+    this.syncedGeneration = -1; // compare everything with SQLite once: vectors may have changed during the build
+    this.dirty = true;
+    this.save();
+  }
+
+  /** Resolves when no background rebuild is running (index runs wait for it, so a switch of kind completes). */
+  async settled(): Promise<void> {
+    while (this.building) await this.building;
+  }
+
+  /** Drops every saved index file (the stored vectors were cleared for re-embedding). */
+  static reset(dir: string): void {
+    for (const f of [MANIFEST_FILE, fileOf('flat'), fileOf('hnsw')]) rmSync(join(dir, f), { force: true });
+  }
+
+  chunkIds(): number[] { return this.backend.chunkIds(); }
+
+  close(): void {
+    this.closed = true;
+    this.backend.close();
+  }
+}
+
+function chooseKind(count: number, current: VectorIndexKind, hnswFrom: number): VectorIndexKind {
+  if (count >= hnswFrom) return 'hnsw';
+  if (current === 'hnsw' && count >= hnswFrom * FLAT_BELOW_FRACTION) return 'hnsw';
+  return 'flat';
+}
+
+function newBackend(kind: VectorIndexKind, dim: number): VectorBackend {
+  return kind === 'flat' ? new FlatBackend(dim) : new HnswBackend(dim);
 }

@@ -28,12 +28,12 @@ test('a GPU provider that cannot start falls back to the CPU and says why', asyn
   const lines: string[] = [];
   const s = await createOnnxSession(modelFile(embedderDir, false), 'cuda', (l) => lines.push(l));
   assert.equal(s.provider, 'cpu');
-  assert.match(s.fallbackReason ?? '', /cuda provider unavailable/);
+  assert.match(s.fallbackReason ?? '', /cuda provider unavailable: the CUDA add-on is not installed|cuda provider unavailable/);
   assert.equal(lines.length, 1);
   await s.session.release();
-  assert.deepEqual(gpuProvidersFor('linux'), ['cuda']);
-  assert.deepEqual(gpuProvidersFor('win32'), ['dml']);
-  assert.deepEqual(gpuProvidersFor('darwin'), ['coreml']);
+  assert.deepEqual(gpuProvidersFor('linux'), ['cuda', 'webgpu']);
+  assert.deepEqual(gpuProvidersFor('win32'), ['dml', 'webgpu']);
+  assert.deepEqual(gpuProvidersFor('darwin'), ['coreml', 'webgpu']);
 });
 
 test('the int8 model is used when preferred and present, and agrees with fp32', async () => {

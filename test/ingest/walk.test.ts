@@ -67,7 +67,7 @@ describe('walkFolder edge cases', () => {
     assert.ok(missing[0].skipped && /disappeared|deleted/.test(missing[0].reason));
     await writeFile(join(dir, 'plain.txt'), 'x');
     const notDir = await collect(join(dir, 'plain.txt'));
-    assert.ok(notDir[0].skipped && notDir[0].reason === 'not a folder');
+    assert.ok(notDir[0].skipped && notDir[0].problem.code === 'not-a-folder' && notDir[0].reason.startsWith('not a folder'));
   });
 
   it('follows a folder symlink once and reports a second link to it as a duplicate', async () => {
@@ -87,7 +87,7 @@ describe('walkFolder edge cases', () => {
     await writeFile(join(root, '.private', 'diary.txt'), 'secret');
     await symlink('.private', join(root, 'public'));
     const entries = await collect(root);
-    assert.deepEqual(entries.map((e) => [e.relPath, e.skipped ? e.reason : 'indexed']), [['public', 'links into an ignored folder (.private)']]);
+    assert.deepEqual(entries.map((e) => [e.relPath, e.skipped ? e.reason : 'indexed']), [['public', 'links into an ignored folder (.private): not followed']]);
   });
 
   it('follows a folder symlink that points outside the root', async () => {

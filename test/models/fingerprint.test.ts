@@ -32,3 +32,24 @@ test('fileSha256 sees a rewrite of the same size (mtime changes)', () => {
   utimesSync(f, new Date(), new Date(Date.now() + 5000));
   assert.notEqual(fileSha256(f), first);
 });
+
+test('a downloaded model\'s recorded sha256 stands in for re-reading its weights, until the file changes', () => {
+  const dir = tempDir('fp-');
+  mkdirSync(join(dir, 'onnx'), { recursive: true });
+  const onnx = join(dir, 'onnx', 'model.onnx');
+  writeFileSync(onnx, 'weights-1');
+  writeFileSync(join(dir, 'tokenizer.json'), '{}');
+  writeFileSync(join(dir, 'config.json'), '{}');
+  const rehashed = modelFingerprint(dir, onnx);
+  // A marker written after the files records a sum for model.onnx; the fingerprint takes it as it is.
+  const old = new Date(Date.now() - 60_000);
+  for (const f of [onnx, join(dir, 'tokenizer.json'), join(dir, 'config.json')]) utimesSync(f, old, old);
+  writeFileSync(join(dir, 'localrag-model.json'), JSON.stringify({ source: 'hub', files: [{ path: 'onnx/model.onnx', size: 9, sha256: 'f'.repeat(64) }] }));
+  const recorded = modelFingerprint(dir, onnx);
+  assert.notEqual(recorded, rehashed, 'the recorded sum was used, not a re-read');
+  // Rewritten after the download (newer than the marker): the recorded sum no longer speaks for it.
+  writeFileSync(onnx, 'weights-2');
+  utimesSync(onnx, new Date(), new Date(Date.now() + 60_000));
+  assert.notEqual(modelFingerprint(dir, onnx), recorded);
+  assert.notEqual(modelFingerprint(dir, onnx), rehashed);
+});

@@ -113,7 +113,7 @@ describe('serve mode server', () => {
     assert.equal(extra.status, 400);
     const alpha = await call('updateSettings', { alpha: 3 });
     assert.equal(alpha.status, 400);
-    assert.match(JSON.parse(alpha.body).error.message, /alpha/);
+    assert.match(JSON.parse(alpha.body).error.message, /^Alpha \(weight of the cross-encoder\) must be a number from 0 to 1 \(got 3\)/);
     const notJson = await raw(server.port, 'POST', '/api/getStatus', { 'X-LocalRAG-Token': server.token }, '{nope');
     assert.equal(notJson.status, 400);
     assert.equal(JSON.parse(notJson.body).error.code, 'bad-json');
@@ -127,7 +127,7 @@ describe('serve mode server', () => {
     const r = await call('updateSettings', { chunkTokens: 64, chunkOverlap: 40 });
     assert.equal(r.status, 400);
     const error = JSON.parse(r.body).error;
-    assert.match(error.message, /chunkOverlap/);
+    assert.match(error.message, /Chunk overlap \(tokens\) must be less than half of the chunk size/);
     const settings = JSON.parse((await call('getSettings', {})).body);
     assert.notEqual(settings.chunkOverlap, 40, 'the invalid change was not applied');
   });

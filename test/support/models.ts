@@ -11,3 +11,13 @@ export const TINY_MODELS: Partial<Settings> = { embedderModel: 'tiny-embedder', 
 export async function tinyModels(): Promise<{ modelsDir: string; embedderDir: string; crossEncoderDir: string }> {
   return { modelsDir: testModelsDir, ...(await ensureSynthModels({ modelsDir: testModelsDir, preset: 'tiny' })) };
 }
+
+/** A tiny embedder under `id` with weights from `seed`: a second seed under the same id is "new weights". */
+export async function synthTinyEmbedder(modelsDir: string, id: string, seed: number): Promise<string> {
+  const { synthesiseModel } = await import('../../core/models/synth/index.js');
+  const { rmSync } = await import('node:fs');
+  const dir = join(modelsDir, id);
+  rmSync(dir, { recursive: true, force: true });
+  await synthesiseModel({ role: 'embedder', preset: 'tiny', seed, outDir: dir, quantized: false });
+  return dir;
+}

@@ -1,10 +1,11 @@
 // Bytes -> text for every text-like format: rejects binaries, honours BOMs, and tolerates a little bad UTF-8.
+import { notes as fileNotes, problems, type FileNote } from '../file-problems.js';
 import { fail, type ParseFailure } from './types.js';
 
 export interface Decoded {
   ok: true;
   text: string;
-  warnings: string[];
+  notes: FileNote[];
 }
 
 const SNIFF_BYTES = 64 * 1024;
@@ -50,11 +51,11 @@ export function decodeText(bytes: Uint8Array): Decoded | ParseFailure {
   const utf16 = utf16Encoding(bytes);
   if (utf16) {
     // UTF-16 is full of NUL bytes, so it must be recognised before the binary sniff.
-    return { ok: true, text: normaliseNewlines(new TextDecoder(utf16).decode(bytes)), warnings: [] };
+    return { ok: true, text: normaliseNewlines(new TextDecoder(utf16).decode(bytes)), notes: [] };
   }
-  if (looksBinary(bytes)) return fail('binary', 'binary file: not indexed');
+  if (looksBinary(bytes)) return fail(problems.binary());
   let text: string;
-  const warnings: string[] = [];
+  const notes: FileNote[] = [];
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
@@ -62,9 +63,9 @@ export function decodeText(bytes: Uint8Array): Decoded | ParseFailure {
     let replaced = 0;
     for (let i = text.indexOf('\uFFFD'); i !== -1; i = text.indexOf('\uFFFD', i + 1)) replaced++;
     if (replaced / Math.max(1, text.length) > MAX_REPLACED_RATIO) {
-      return fail('garbled', 'not readable text (mostly invalid UTF-8): not indexed; save it as UTF-8 to index it');
+      return fail(problems.garbled());
     }
-    warnings.push(`invalid UTF-8: ${replaced} character(s) replaced with \uFFFD`);
+    notes.push(fileNotes.decodedWithLosses('UTF-8', replaced));
   }
-  return { ok: true, text: normaliseNewlines(text), warnings };
+  return { ok: true, text: normaliseNewlines(text), notes };
 }

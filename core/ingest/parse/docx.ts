@@ -1,6 +1,7 @@
 // .docx via mammoth's HTML conversion, so Word's Heading 1..6 styles become the heading path.
 import mammoth from 'mammoth';
 import { parseHtml } from './html.js';
+import { problems } from '../file-problems.js';
 import { fail, type ParsedDocument, type ParseFailure } from './types.js';
 
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
@@ -13,15 +14,15 @@ function startsWith(bytes: Uint8Array, magic: number[]): boolean {
 export async function parseDocx(bytes: Buffer): Promise<{ ok: true; doc: ParsedDocument } | ParseFailure> {
   // Password-protected .docx files are OLE containers, not zips; so are old .doc files renamed.
   if (startsWith(bytes, OLE_MAGIC)) {
-    return fail('encrypted', 'password-protected or old-format Word file: remove the password or save as .docx to index it');
+    return fail(problems.encryptedDocx());
   }
-  if (!startsWith(bytes, ZIP_MAGIC)) return fail('corrupt', 'not a valid .docx file (damaged, or not really a Word document)');
+  if (!startsWith(bytes, ZIP_MAGIC)) return fail(problems.notADocx());
   let html: string;
   try {
     html = (await mammoth.convertToHtml({ buffer: bytes })).value;
   } catch (err) {
     const detail = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    return fail('corrupt', `damaged .docx file (truncated or corrupt zip: ${detail}); re-save it in Word to index it`);
+    return fail(problems.corruptDocx(`truncated or corrupt zip: ${detail}`));
   }
   return { ok: true, doc: parseHtml(html, 'docx') };
 }

@@ -8,6 +8,7 @@ import { parseMarkdown } from './markdown.js';
 import { parsePdf } from './pdf.js';
 import { DEFAULT_MAX_FILE_BYTES, readFileStable, readHead } from './read.js';
 import { parsePlain } from './text.js';
+import { problems, type FileNote } from '../file-problems.js';
 import { fail, type DocKind, type ParsedDocument, type ParseFailure, type ParseResult } from './types.js';
 
 export type * from './types.js';
@@ -20,25 +21,25 @@ export interface ParseOptions {
   maxBytes?: number;
 }
 
-type Parsed = { ok: true; doc: ParsedDocument; warnings: string[] } | ParseFailure;
+type Parsed = { ok: true; doc: ParsedDocument; notes: FileNote[] } | ParseFailure;
 
 async function parseBytes(kind: DocKind | 'sniff', bytes: Buffer): Promise<Parsed> {
   if (kind === 'pdf' || kind === 'docx') {
     const r = kind === 'pdf' ? await parsePdf(bytes) : await parseDocx(bytes);
-    return r.ok ? { ok: true, doc: r.doc, warnings: [] } : r;
+    return r.ok ? { ok: true, doc: r.doc, notes: [] } : r;
   }
   const decoded = decodeText(bytes);
   if (!decoded.ok) return decoded;
-  const { text, warnings } = decoded;
+  const { text, notes } = decoded;
   switch (kind) {
     case 'markdown':
-      return { ok: true, doc: parseMarkdown(text), warnings };
+      return { ok: true, doc: parseMarkdown(text), notes };
     case 'html':
-      return { ok: true, doc: parseHtml(text, 'html'), warnings };
+      return { ok: true, doc: parseHtml(text, 'html'), notes };
     case 'code':
-      return { ok: true, doc: parsePlain(text, 'code'), warnings };
+      return { ok: true, doc: parsePlain(text, 'code'), notes };
     default:
-      return { ok: true, doc: parsePlain(text, 'text'), warnings };
+      return { ok: true, doc: parsePlain(text, 'text'), notes };
   }
 }
 
@@ -50,7 +51,7 @@ export async function parseFile(path: string, opts: ParseOptions = {}): Promise<
   if (kind === 'sniff') {
     // Unknown extensions are mostly images, archives and media: decide from the first bytes, not the whole file.
     const head = await readHead(path, SNIFF_HEAD_BYTES);
-    if (head && head.length > 0 && !isUtf16(head) && looksBinary(head)) return fail('binary', 'binary file: not indexed');
+    if (head && head.length > 0 && !isUtf16(head) && looksBinary(head)) return fail(problems.binary());
   }
   const read = await readFileStable(path, opts.maxBytes ?? DEFAULT_MAX_FILE_BYTES);
   if (!read.ok) return read;
@@ -61,13 +62,11 @@ export async function parseFile(path: string, opts: ParseOptions = {}): Promise<
   } catch (err) {
     // Parsers return failures for known bad inputs; anything else is a bug or an exotic file, never a crash.
     const detail = err instanceof Error ? err.message : String(err);
-    return fail('parse-error', `could not parse this ${kind === 'sniff' ? 'file' : kind} file: ${detail}`);
+    return fail(problems.parseError(kind === 'sniff' ? 'text' : kind, detail));
   }
   if (!parsed.ok) return parsed;
   if (parsed.doc.text.trim() === '') {
-    return fail('no-text', parsed.doc.kind === 'pdf'
-      ? 'no text layer (a scanned PDF?): run OCR on it to index it'
-      : 'no text content');
+    return fail(parsed.doc.kind === 'pdf' ? problems.noTextLayer() : problems.noText());
   }
-  return { ok: true, doc: parsed.doc, size: read.size, mtimeMs: read.mtimeMs, sha256, warnings: parsed.warnings };
+  return { ok: true, doc: parsed.doc, size: read.size, mtimeMs: read.mtimeMs, sha256, notes: parsed.notes };
 }

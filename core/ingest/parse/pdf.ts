@@ -2,6 +2,7 @@
 // main thread ("fake worker"), which is what we want: no worker files, no threads. verbosity 0 silences warnings.
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { problems } from '../file-problems.js';
 import { fail, type ParsedDocument, type ParseFailure, type Section } from './types.js';
 
 type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
@@ -25,7 +26,7 @@ function errorName(err: unknown): string {
 
 export async function parsePdf(bytes: Uint8Array): Promise<{ ok: true; doc: ParsedDocument } | ParseFailure> {
   const head = Buffer.from(bytes.subarray(0, 1024)).toString('latin1');
-  if (!head.includes('%PDF-')) return fail('corrupt', 'not a valid PDF (no PDF header): the file is damaged or mislabelled');
+  if (!head.includes('%PDF-')) return fail(problems.notAPdf());
   const pdfjs = await loadPdfJs();
   const task = pdfjs.getDocument({
     data: new Uint8Array(bytes), // a copy: pdfjs may take ownership of the buffer it is given
@@ -42,10 +43,9 @@ export async function parsePdf(bytes: Uint8Array): Promise<{ ok: true; doc: Pars
   } catch (err) {
     await task.destroy().catch(() => undefined);
     const name = errorName(err);
-    if (name === 'PasswordException') return fail('encrypted', 'password-protected PDF: remove the password to index it');
+    if (name === 'PasswordException') return fail(problems.encryptedPdf());
     const detail = err instanceof Error ? err.message : String(err);
-    if (name === 'InvalidPDFException') return fail('corrupt', `damaged PDF (${detail.replace(/\.$/, '')}): it cannot be read`);
-    return fail('corrupt', `unreadable PDF: ${detail}`);
+    return fail(problems.corruptPdf(detail.replace(/\.$/, '')));
   }
   try {
     const pages: string[] = [];
@@ -73,7 +73,7 @@ export async function parsePdf(bytes: Uint8Array): Promise<{ ok: true; doc: Pars
     return { ok: true, doc: { kind: 'pdf', text, sections, ...(title ? { title } : {}) } };
   } catch (err) {
     const detail = err instanceof Error ? err.message : String(err);
-    return fail('corrupt', `damaged PDF (failed while reading its pages: ${detail})`);
+    return fail(problems.corruptPdf(`failed while reading its pages: ${detail}`));
   } finally {
     await pdf.destroy().catch(() => undefined);
   }

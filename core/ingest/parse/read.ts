@@ -1,7 +1,8 @@
 // Reads a whole file once, refusing early (by size, type) and detecting files that change underneath us.
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
-import { fsReason, tooLargeReason } from '../fs-reasons.js';
+import { fsProblem, problems } from '../file-problems.js';
+import { openRegularFile } from '../regular-file.js';
 import { fail, type ParseFailure } from './types.js';
 
 export const DEFAULT_MAX_FILE_BYTES = 50 * 1024 * 1024;
@@ -14,11 +15,9 @@ export interface ReadOk {
 }
 
 function fsFail(err: unknown): ParseFailure {
-  const r = fsReason(err, 'file');
-  return fail(r.code, r.reason);
+  return fail(fsProblem(err, 'file'));
 }
 
-const CHANGED = 'file changed while it was being read: it will be picked up again on the next scan';
 
 function sameVersion(a: Stats, b: Stats): boolean {
   return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino && a.dev === b.dev;
@@ -31,18 +30,19 @@ export async function readFileStable(path: string, maxBytes = DEFAULT_MAX_FILE_B
   } catch (err) {
     return fsFail(err);
   }
-  if (before.isDirectory()) return fail('not-a-file', 'is a folder, not a file');
+  if (before.isDirectory()) return fail(problems.isAFolder());
   // Pipes and devices would block or never end: never open them.
-  if (!before.isFile()) return fail('not-a-file', 'not a regular file (pipe, socket or device): not indexed');
-  if (before.size === 0) return fail('empty', 'empty file');
-  if (before.size > maxBytes) return fail('too-large', tooLargeReason(before.size, maxBytes));
+  if (!before.isFile()) return fail(problems.notRegularFile());
+  if (before.size === 0) return fail(problems.empty());
+  if (before.size > maxBytes) return fail(problems.tooLarge(before.size, maxBytes));
 
   let bytes: Buffer;
   try {
-    const handle = await open(path, 'r');
+    const file = await openRegularFile(path);
+    if (!file) return fail(problems.notRegularFile());
+    const { handle, stats: opened } = file;
     try {
-      const opened = await handle.stat();
-      if (!sameVersion(before, opened)) return fail('changed-during-read', CHANGED);
+      if (!sameVersion(before, opened)) return fail(problems.changedDuringRead());
       // One spare byte tells us whether the file grew after we measured it.
       const buf = Buffer.allocUnsafe(before.size + 1);
       let filled = 0;
@@ -52,7 +52,7 @@ export async function readFileStable(path: string, maxBytes = DEFAULT_MAX_FILE_B
         filled += bytesRead;
         if (filled === buf.length) break;
       }
-      if (filled !== before.size) return fail('changed-during-read', CHANGED);
+      if (filled !== before.size) return fail(problems.changedDuringRead());
       bytes = buf.subarray(0, filled);
     } finally {
       await handle.close();
@@ -65,16 +65,18 @@ export async function readFileStable(path: string, maxBytes = DEFAULT_MAX_FILE_B
   try {
     after = await stat(path);
   } catch (err) {
-    return fail('changed-during-read', 'file was deleted or moved while it was being read');
+    return fail(problems.changedDuringRead());
   }
-  if (!sameVersion(before, after)) return fail('changed-during-read', CHANGED);
+  if (!sameVersion(before, after)) return fail(problems.changedDuringRead());
   return { ok: true, bytes, size: before.size, mtimeMs: before.mtimeMs };
 }
 
 /** The first `n` bytes (fewer for a short file), or null when they cannot be read (the full read will say why). */
 export async function readHead(path: string, n: number): Promise<Buffer | null> {
   try {
-    const handle = await open(path, 'r');
+    const file = await openRegularFile(path);
+    if (!file) return null;
+    const { handle } = file;
     try {
       const buf = Buffer.alloc(n);
       const { bytesRead } = await handle.read(buf, 0, n, 0);

@@ -1,3 +1,7 @@
+import type { FileNote, FileProblem } from '../file-problems.js';
+import { reasonLine } from '../file-problems.js';
+import type { FileProblemCode } from '../../contract/vocabulary.js';
+
 // Shapes every parser returns. Offsets are UTF-16 indices into `text`, so a chunk's offsets map back to a
 // page (PDF) and a heading path (markdown, HTML, docx) by looking up the section that contains them.
 
@@ -24,13 +28,13 @@ export interface ParsedDocument {
 export interface ParseFailure {
   ok: false;
   code: ParseFailureCode;
+  /** The problem as one English line (message: action). */
   reason: string;
+  /** The same as an AppError, for the UI to word in the user's language. */
+  problem: FileProblem;
 }
 
-export type ParseFailureCode =
-  | 'empty' | 'too-large' | 'binary' | 'garbled' | 'no-text'
-  | 'not-found' | 'unreadable' | 'not-a-file' | 'symlink-loop' | 'io-error' | 'changed-during-read'
-  | 'encrypted' | 'corrupt' | 'parse-error';
+export type ParseFailureCode = FileProblemCode;
 
 export interface ParseSuccess {
   ok: true;
@@ -39,12 +43,12 @@ export interface ParseSuccess {
   size: number;
   mtimeMs: number;
   sha256: string;
-  /** Non-fatal notes, e.g. 'invalid UTF-8 replaced (3 bytes)'. */
-  warnings: string[];
+  /** How the text differs from what was written, e.g. decoded from Shift_JIS, or only the first pages of a PDF. */
+  notes: FileNote[];
 }
 
 export type ParseResult = ParseSuccess | ParseFailure;
 
-export function fail(code: ParseFailureCode, reason: string): ParseFailure {
-  return { ok: false, code, reason };
+export function fail(problem: FileProblem): ParseFailure {
+  return { ok: false, code: problem.code, reason: reasonLine(problem), problem };
 }

@@ -66,6 +66,7 @@ export function InspectorScreen() {
       <h2>{t('inspectorHeading')}</h2>
       <p className="question">{search.question} · {search.mode} · α={search.alpha} · N={search.topN} · {search.normalisation}</p>
       {search.cross.status !== 'ok' ? <ErrorNote error={search.cross.error} /> : null}
+      {search.crossLanguage ? <ErrorNote error={search.crossLanguage} /> : null}
       <div className="rerun">
         <button type="button" onClick={() => void rerun('cross')} disabled={running}>{t('rerunCross')}</button>
         <button type="button" onClick={() => void rerun('bi')} disabled={running}>{t('rerunBi')}</button>

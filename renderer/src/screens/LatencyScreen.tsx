@@ -1,4 +1,5 @@
 // Where the time of the last question went, stage by stage, and how recent questions compare.
+import { ErrorNote } from '../components/ErrorNote.js';
 import { HistoryChart, totalMs, Waterfall } from '../components/Waterfall.js';
 import { useApp } from '../state/app-context.js';
 
@@ -14,6 +15,7 @@ export function LatencyScreen() {
       {timings.length === 0 ? <p>{t('latencyNone')}</p> : (
         <>
           <p className="question">{session.live?.question}</p>
+          {session.live?.result?.search.crossLanguage ? <ErrorNote error={session.live.result.search.crossLanguage} /> : null}
           <Waterfall timings={timings} />
         </>
       )}

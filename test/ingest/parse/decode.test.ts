@@ -7,7 +7,7 @@ describe('decodeText', () => {
     const r = decodeText(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('a\r\nb\rc — ü\n')]));
     assert.ok(r.ok);
     assert.equal(r.ok && r.text, 'a\nb\nc — ü\n');
-    assert.deepEqual(r.ok && r.warnings, []);
+    assert.deepEqual(r.ok && r.notes, []);
   });
 
   it('decodes UTF-16 with a BOM although it is full of NUL bytes', () => {
@@ -26,11 +26,11 @@ describe('decodeText', () => {
   it('indexes text with a few invalid UTF-8 bytes, replacing them and saying so', () => {
     const r = decodeText(Buffer.concat([Buffer.from('caf'), Buffer.from([0xe9]), Buffer.from(' crème')]));
     assert.ok(r.ok && r.text === 'caf\uFFFD crème');
-    assert.match(r.ok ? r.warnings[0] : '', /invalid UTF-8: 1 character/);
+    assert.match(r.ok ? r.notes[0].message : '', /UTF-8; 1 unreadable character/);
   });
 
   it('skips text that is mostly invalid UTF-8', () => {
     const r = decodeText(Buffer.from(Array.from({ length: 400 }, (_, i) => 0x80 + (i % 64))));
-    assert.ok(!r.ok && r.code === 'garbled' && r.reason.includes('invalid UTF-8'));
+    assert.ok(!r.ok && r.code === 'garbled' && r.reason.includes('not readable text'));
   });
 });

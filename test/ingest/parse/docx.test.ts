@@ -22,14 +22,14 @@ describe('parseDocx', () => {
   it('refuses a truncated docx with a clear reason', async () => {
     const bytes = await buildDocx(DOCX_PARAGRAPHS);
     const r = await parseDocx(bytes.subarray(0, bytes.length >> 1));
-    assert.ok(!r.ok && r.code === 'corrupt' && r.reason.includes('damaged .docx'), JSON.stringify(r));
+    assert.ok(!r.ok && r.code === 'corrupt-docx' && r.reason.includes('damaged .docx'), JSON.stringify(r));
   });
 
   it('recognises password-protected (OLE) Word files and non-zip data', async () => {
     const ole = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(512)]);
     const r1 = await parseDocx(ole);
-    assert.ok(!r1.ok && r1.code === 'encrypted' && r1.reason.includes('password'));
+    assert.ok(!r1.ok && r1.code === 'encrypted-docx' && r1.reason.includes('password'));
     const r2 = await parseDocx(Buffer.from('plain text renamed to .docx'));
-    assert.ok(!r2.ok && r2.code === 'corrupt');
+    assert.ok(!r2.ok && r2.code === 'not-a-docx');
   });
 });

@@ -23,21 +23,21 @@ describe('parsePdf', () => {
   it('refuses a password-protected PDF with a clear reason', async () => {
     const r = await parsePdf(await buildEncryptedPdf('secret'));
     assert.equal(r.ok, false);
-    assert.ok(!r.ok && r.code === 'encrypted' && r.reason.includes('password'), JSON.stringify(r));
+    assert.ok(!r.ok && r.code === 'encrypted-pdf' && r.reason.includes('password'), JSON.stringify(r));
   });
 
   it('refuses garbage behind a PDF header, and a file without one', async () => {
     const garbage = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(500, 0x41)]);
     const r1 = await parsePdf(garbage);
-    assert.ok(!r1.ok && r1.code === 'corrupt' && /damaged PDF/.test(r1.reason), JSON.stringify(r1));
+    assert.ok(!r1.ok && r1.code === 'corrupt-pdf' && /damaged PDF/.test(r1.reason), JSON.stringify(r1));
     const r2 = await parsePdf(Buffer.from('hello, not a pdf'));
-    assert.ok(!r2.ok && r2.code === 'corrupt' && /no PDF header/.test(r2.reason));
+    assert.ok(!r2.ok && r2.code === 'not-a-pdf' && /no PDF header/.test(r2.reason));
   });
 
   it('does not crash on a truncated PDF (recovers text or fails with a reason)', async () => {
     const bytes = await buildPdf(PDF_PAGES);
     const r = await parsePdf(bytes.subarray(0, Math.floor(bytes.length * 0.6)));
     if (r.ok) assert.ok(r.doc.text.includes('Page one'));
-    else assert.ok(r.reason.length > 0 && r.code === 'corrupt');
+    else assert.ok(r.reason.length > 0 && r.code === 'corrupt-pdf');
   });
 });
