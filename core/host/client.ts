@@ -44,6 +44,8 @@ export function createHostClient(port: MessagePortLike, log: (line: string) => v
   const ready = new Promise<AppError | null>((resolve) => (markReady = resolve));
   let markStopped: () => void = () => {};
   const stoppedPromise = new Promise<void>((resolve) => (markStopped = resolve));
+  let markClosed: () => void = () => {};
+  const closedPromise = new Promise<void>((resolve) => (markClosed = resolve));
 
   const send = (m: ToHost) => {
     try {
@@ -78,7 +80,10 @@ export function createHostClient(port: MessagePortLike, log: (line: string) => v
       for (const l of connections.get(msg.conn)?.get(msg.event) ?? []) l(msg.payload);
     }
   });
-  port.onClose(() => stop(ENGINE_STOPPED));
+  port.onClose(() => {
+    markClosed();
+    stop(ENGINE_STOPPED);
+  });
 
   return {
     ready,
@@ -131,17 +136,23 @@ export function createHostClient(port: MessagePortLike, log: (line: string) => v
       if (stopped) return;
       shuttingDown = true;
       send({ type: 'shutdown' });
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<void>((resolve) => { timer = setTimeout(resolve, timeoutMs); });
-      await Promise.race([stoppedPromise, late]);
-      clearTimeout(timer);
+      await within(stoppedPromise, timeoutMs);
       if (!stopped) stop(ENGINE_STOPPED);
+      // A process that has closed its engine exits by itself: killed only when it does not.
+      await within(closedPromise, 2_000);
       port.close();
     },
     onStop(listener) {
       stopListeners.push(listener);
     },
   };
+}
+
+/** Waits for `promise`, at most `ms`. */
+async function within(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise, new Promise<void>((resolve) => { timer = setTimeout(resolve, ms); })]);
+  clearTimeout(timer);
 }
 
 /** The contract's typed transport over one connection (what the renderer's transports also implement). */

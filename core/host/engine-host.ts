@@ -54,6 +54,8 @@ export function hostEngine(port: MessagePortLike, open: () => Promise<EngineServ
     stopping ??= opened.then(() => shutdown()).then(() => {
       send({ type: 'stopped' });
       markStopped('closed');
+      // Nothing more will be answered: the client sees the channel close (a process also exits).
+      port.close();
     });
     return stopping;
   };

@@ -6,7 +6,7 @@
 // makes. CommonJS: electron-builder loads hooks with require().
 'use strict';
 const { execFileSync } = require('node:child_process');
-const { copyFileSync, existsSync, readdirSync, realpathSync, statSync } = require('node:fs');
+const { closeSync, copyFileSync, existsSync, openSync, readSync, readdirSync, realpathSync, statSync } = require('node:fs');
 const path = require('node:path');
 
 /**
@@ -41,6 +41,17 @@ function isNativeName(name) {
   return /\.node$|\.so(\.\d+)*$|\.dylib$|\.dll$/.test(name);
 }
 
+/** Linux binaries start with the ELF magic; another platform's prebuilt (Mach-O, PE) does not. */
+function isElf(file) {
+  const fd = openSync(file, 'r');
+  try {
+    const head = Buffer.alloc(4);
+    return readSync(fd, head, 0, 4, 0) === 4 && head.equals(Buffer.from([0x7f, 0x45, 0x4c, 0x46]));
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** What `ldd` resolves each needed library of `file` to (`null`: not found). */
 function resolvedLibraries(file) {
   const out = execFileSync('ldd', [file], { encoding: 'utf8' });
@@ -69,8 +80,12 @@ function libraryProblems(unpackedDir) {
   const problems = [];
   const root = realpathSync(unpackedDir);
   for (const file of nativeFiles(unpackedDir).filter((f) => f.endsWith('.node'))) {
+    const rel = path.relative(unpackedDir, file);
+    if (!isElf(file)) {
+      problems.push(`${rel}: not a Linux binary (another platform's prebuilt is packaged)`);
+      continue;
+    }
     for (const [name, where] of resolvedLibraries(file)) {
-      const rel = path.relative(unpackedDir, file);
       if (where === null) problems.push(`${rel}: ${name} not found`);
       else if (!isSystemLibrary(name) && !inside(root, realpathSync(where))) problems.push(`${rel}: ${name} comes from the build machine (${where})`);
     }
@@ -122,7 +137,7 @@ function bundleLibraries(unpackedDir, log = () => {}) {
     }
     if (changed) patchelf(['--set-rpath', '$ORIGIN', file]);
   };
-  for (const file of nativeFiles(unpackedDir).filter((f) => f.endsWith('.node'))) {
+  for (const file of nativeFiles(unpackedDir).filter((f) => f.endsWith('.node') && isElf(f))) {
     const before = copied.length;
     bundle(file, path.dirname(file));
     if (copied.length > before) log(`bundled ${copied.slice(before).map((c) => path.basename(c)).join(', ')} with ${path.relative(unpackedDir, file)}`);
@@ -153,4 +168,4 @@ function folderBytes(dir) {
   return total;
 }
 
-module.exports = { SYSTEM_LIBRARIES, isSystemLibrary, isNativeName, nativeFiles, resolvedLibraries, neededLibraries, libraryProblems, bundleLibraries, folderBytes };
+module.exports = { SYSTEM_LIBRARIES, isSystemLibrary, isNativeName, isElf, nativeFiles, resolvedLibraries, neededLibraries, libraryProblems, bundleLibraries, folderBytes };

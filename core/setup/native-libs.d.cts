@@ -2,6 +2,7 @@
 export const SYSTEM_LIBRARIES: RegExp[];
 export function isSystemLibrary(name: string): boolean;
 export function isNativeName(name: string): boolean;
+export function isElf(file: string): boolean;
 export function nativeFiles(dir: string): string[];
 export function resolvedLibraries(file: string): Map<string, string | null>;
 export function neededLibraries(file: string): string[];

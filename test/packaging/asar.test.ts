@@ -85,6 +85,8 @@ describe('the desktop package (electron-builder --dir)', { skip }, () => {
     assert.deepEqual(ort, [`napi-v6/linux/${arch}`]);
     const llama = [...new Set(paths.filter((p) => p.startsWith('node_modules/@node-llama-cpp/')).map((p) => p.split('/')[2]))];
     assert.deepEqual(llama, [`linux-${arch}`]);
+    const prebuilds = [...new Set(paths.filter((p) => /\/prebuilds\/[^/]+\//.test(p)).map((p) => p.split('/prebuilds/')[1]!.split('/')[0]))];
+    assert.deepEqual(prebuilds.filter((d) => !d.startsWith(`linux-${arch}`)), [], 'no other platform\'s prebuilds');
     for (const banned of [/^node_modules\/onnxruntime-web\//, /(cuda|vulkan|tensorrt).*\.(node|so|dll|dylib)$/i, /^node_modules\/(tsx|esbuild|@esbuild)\//, /gitRelease\.bundle$/, /\.map$/, /^(test|core|renderer|\.cache)\//]) {
       assert.deepEqual(paths.filter((p) => banned.test(p)).slice(0, 5), [], String(banned));
     }
