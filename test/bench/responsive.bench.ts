@@ -45,7 +45,13 @@ function writeCorpus(dir: string, count: number, offset: number): string {
   return dir;
 }
 
-interface Sample { kind: 'getStatus' | 'search' | 'page'; ms: number; /** search: the stages' own time; the rest is waiting. */ computeMs?: number }
+interface Sample {
+  kind: 'getStatus' | 'search' | 'page';
+  ms: number;
+  /** search: the stages' own time (the rest is waiting and transport), and each stage's. */
+  computeMs?: number;
+  stages?: Record<string, number>;
+}
 
 async function runVariant(variant: string): Promise<Record<string, unknown>> {
   const root = tempDir('localrag-bench-responsive-');
@@ -89,11 +95,14 @@ async function runVariant(variant: string): Promise<Record<string, unknown>> {
   for (let i = 0; ; i++) {
     const kind: Sample['kind'] = (['getStatus', 'search', 'page'] as const)[i % 3]!;
     const t0 = performance.now();
-    let computeMs: number | undefined;
+    let timings: SearchResult['timings'] | undefined;
     if (kind === 'getStatus') status = await api<EngineStatus>('getStatus', {});
-    else if (kind === 'search') computeMs = (await api<SearchResult>('search', { question: questions[q++ % questions.length] })).timings.reduce((sum, t) => sum + t.ms, 0);
+    else if (kind === 'search') timings = (await api<SearchResult>('search', { question: questions[q++ % questions.length] })).timings;
     else await (await fetch(`${base}/`)).text();
-    samples.push({ kind, ms: performance.now() - t0, computeMs });
+    samples.push({
+      kind, ms: performance.now() - t0,
+      ...(timings ? { computeMs: timings.reduce((sum, t) => sum + t.ms, 0), stages: Object.fromEntries(timings.map((t) => [t.stage, t.ms])) } : {}),
+    });
     const phase = status?.indexing?.phase;
     if (kind === 'getStatus' && status?.indexing && status.indexing.filesTotal === FILES && (phase === 'done' || phase === 'error' || phase === 'cancelled')) break;
     await new Promise((r) => setTimeout(r, GAP_MS));
@@ -104,10 +113,13 @@ async function runVariant(variant: string): Promise<Record<string, unknown>> {
   const stats = (ms: number[]) => ({ n: ms.length, p50: round(percentile(ms, 50)), p95: round(percentile(ms, 95)), max: round(Math.max(...ms)) });
   const byKind = Object.fromEntries((['getStatus', 'search', 'page'] as const).map((k) => [k, stats(samples.filter((s) => s.kind === k).map((s) => s.ms))]));
   const all = stats(samples.map((s) => s.ms));
-  const searchCompute = stats(samples.filter((s) => s.computeMs !== undefined).map((s) => s.computeMs!));
-  const row = { variant, existingFiles: before.filesIndexed, files: FILES, indexSeconds: round(indexSeconds), filesPerSecond: round(FILES / indexSeconds), all, ...byKind, searchStages: searchCompute };
+  const searches = samples.filter((s) => s.stages);
+  const searchCompute = stats(searches.map((s) => s.computeMs!));
+  const stageNames = [...new Set(searches.flatMap((s) => Object.keys(s.stages!)))];
+  const stageP95 = Object.fromEntries(stageNames.map((n) => [n, round(percentile(searches.map((s) => s.stages![n] ?? 0), 95))]));
+  const row = { variant, existingFiles: before.filesIndexed, files: FILES, indexSeconds: round(indexSeconds), filesPerSecond: round(FILES / indexSeconds), all, ...byKind, searchStages: searchCompute, searchStageP95: stageP95 };
   console.log(`${variant}: indexed ${FILES} files in ${row.indexSeconds} s while ${all.n} UI calls answered in p50 ${all.p50} ms, p95 ${all.p95} ms, max ${all.max} ms`
-    + ` (getStatus p95 ${byKind.getStatus!.p95}, search p95 ${byKind.search!.p95} of which its stages p95 ${searchCompute.p95}, page p95 ${byKind.page!.p95})`);
+    + ` (getStatus p95 ${byKind.getStatus!.p95}, search p95 ${byKind.search!.p95} of which its stages p95 ${searchCompute.p95} ${JSON.stringify(stageP95)}, page p95 ${byKind.page!.p95})`);
   return row;
 }
 
