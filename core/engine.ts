@@ -69,7 +69,8 @@ export class Engine implements EngineApi {
     this.settings = mergeSettings(DEFAULT_SETTINGS, { ...(saved ? loadSaved(saved) : {}), ...opts.overrides });
     const settings = () => this.settings;
     this.runtime = new ModelRuntime(this.db, opts.storeDir, opts.modelsDir, settings, this.log);
-    this.library = new Library(this.db, this.runtime, settings, (p) => this.emit('onIndexProgress', p), this.log, opts.maxFileBytes, opts.modelsDir);
+    this.library = new Library(this.db, this.runtime, settings, (p) => this.emit('onIndexProgress', p), this.log, opts.maxFileBytes,
+      { store: opts.storeDir, models: opts.modelsDir });
     this.searches = new Searches(this.db, this.runtime, opts.modelsDir, settings, this.log);
     this.answers = new Answers(this.db, this.searches, settings, (e, p) => this.emit(e, p), opts.modelsDir);
   }

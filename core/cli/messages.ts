@@ -30,6 +30,7 @@ const CLI_ACTIONS: Record<string, Reword> = {
   'load-failed': (p) => (typeof p.path === 'string'
     ? 'Check that the file is a complete GGUF model that fits in memory, or give another with --model <file.gguf>.'
     : undefined),
+  'store-empty': () => 'Add files with `localrag index <folder>` (see `localrag status`).',
   'embedder-missing': () => 'Get it with `localrag models download <id>`, or choose one with --embedder <id|folder> (see `localrag models list`).',
   'cross-encoder-missing': () => 'Get it with `localrag models download <id>`, or choose one with --cross-encoder <id|folder> (see `localrag models list`).',
 };

@@ -137,7 +137,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
       preset: { type: 'string', value: oneOf(SYNTH_SETS), help: `synth: a model set; with --role one shape: ${oneOf(SYNTH_SHAPES)}` },
       seed: { type: 'string', value: '<n>', help: 'synth: the random seed' },
       out: { type: 'string', value: '<dir>', help: 'synth: where to write (default: the models folder)' },
-      hub: { type: 'string', value: '<url>', help: 'download: a Hugging Face Hub mirror for this command (default: Settings > hubHost)' },
+      hub: { type: 'string', value: '<url>', help: 'download: a Hugging Face Hub mirror for this command (default: the hubHost setting)' },
     },
     subcommands: {
       list: { usage: 'models [list]', about: 'every model the settings use: present or missing, and how to get it' },

@@ -82,8 +82,11 @@ export interface OpenSessionOptions {
   preferQuantized: boolean;
   setting: ProviderSetting;
   log?: (line: string) => void;
-  /** One realistic run that throws when the outputs are unusable; its time decides between a GPU and the CPU. */
-  probe: (s: OnnxSession) => Promise<void>;
+  /**
+   * One run that throws when the outputs are unusable. `timed`: its time decides between a GPU and the CPU, so it
+   * should be a realistic batch; otherwise a small one that only checks the outputs keeps loading fast.
+   */
+  probe: (s: OnnxSession, timed: boolean) => Promise<void>;
 }
 
 /**
@@ -148,9 +151,9 @@ async function tryProvider(modelPath: string, provider: string, probe: OpenSessi
   }
   const s: OnnxSession = { session, provider, modelPath, fallbackReason: null, inputNames: session.inputNames, outputNames: session.outputNames };
   try {
-    if (timed) await probe(s);
+    if (timed) await probe(s, true);
     const t0 = performance.now();
-    await probe(s);
+    await probe(s, timed);
     s.probeMs = { [provider]: performance.now() - t0 };
     s.placement = readPlacement(session, profileDir);
     return { session: s };

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import type { IndexProgress, IndexSummary } from '../contract/api.js';
 import type { Settings } from '../contract/settings.js';
 import { indexFolders } from '../ingest/indexer.js';
+import { ownDirRefusal, type OwnDirs } from '../ingest/own-dirs.js';
 import { watchFolders } from '../ingest/watch.js';
 import type { Db } from '../store/db.js';
 import { removeDocument } from '../store/documents.js';
@@ -38,8 +39,8 @@ export class Library {
     private readonly onProgress: (p: IndexProgress) => void,
     private readonly log: (line: string) => void,
     private readonly maxFileBytes?: number,
-    /** Where the embedder's files are, for the embedding thread; without it passages are embedded in this thread. */
-    private readonly modelsDir?: string,
+    /** The store and models folders: excluded from every indexed folder, and refused as folders to index. */
+    private readonly ownDirs?: OwnDirs,
   ) {}
 
   folders(): string[] {
@@ -51,6 +52,8 @@ export class Library {
     if (!existsSync(folder) || !statSync(folder).isDirectory()) {
       throw new EngineError({ code: 'not-a-folder', message: `${folder} is not a folder that exists.`, action: 'Pick an existing folder.' });
     }
+    const refusal = this.ownDirs ? ownDirRefusal(folder, this.ownDirs) : null;
+    if (refusal) throw new EngineError(refusal);
     this.db.prepare('INSERT OR IGNORE INTO folders(path, added_at) VALUES (?, ?)').run(folder, new Date().toISOString());
     return folder;
   }
@@ -98,6 +101,7 @@ export class Library {
             },
             signal: stop,
             maxFileBytes: this.maxFileBytes,
+            ownDirs: this.ownDirs,
           });
           // A collection that grew past the approximate index's bound is moved to it in the background; the run
           // (and the writer lock) ends when that is saved, so the switch never stays half done.
@@ -115,9 +119,9 @@ export class Library {
 
   /** The runtime's embedder, with large groups of passages embedded on a thread of their own. */
   private passageEmbedder(local: Embedder): Embedder {
-    if (!this.modelsDir || process.env.LOCALRAG_EMBED_THREAD === '0') return local;
+    const modelsDir = this.ownDirs?.models;
+    if (!modelsDir || process.env.LOCALRAG_EMBED_THREAD === '0') return local;
     const s = this.getSettings();
-    const modelsDir = this.modelsDir;
     const thread = () => {
       if (this.embedThread?.key !== local.key) {
         void this.closeEmbedThread();
@@ -182,7 +186,7 @@ export class Library {
           if (!(err instanceof CancelledError)) this.log(`watcher re-index failed: ${(err as Error).message}`);
         });
       }, 50);
-    }) : null;
+    }, { ownDirs: this.ownDirs }) : null;
   }
 
   /** Cancels queued and running index runs first, then waits for them to stop. */

@@ -9,7 +9,8 @@ import type { Db } from '../store/db.js';
 import { documentsIn, markSkipped, removeDocument, replaceDocument, getDocument, type DocumentInfo } from '../store/documents.js';
 import { chunksWithoutVectors, countChunksWithoutVectors, storeVectors, type VectorIndex } from '../store/vector-index.js';
 import { approxTokenCounter, chunkDocument } from './chunk.js';
-import { parseFile } from './parse/index.js';
+import { parseFile, type ParseOptions } from './parse/index.js';
+import type { OwnDirs } from './own-dirs.js';
 import { ProgressEstimate } from './progress-estimate.js';
 import { walkFolder } from './walk.js';
 
@@ -22,6 +23,10 @@ export interface IndexerDeps {
   onProgress?: (p: IndexProgress) => void;
   signal?: AbortSignal;
   maxFileBytes?: number;
+  /** localrag's store and models folders: never indexed, even inside an indexed folder. */
+  ownDirs?: OwnDirs;
+  /** What parsing one file may cost (defaults in parse/budget.ts). */
+  parse?: Pick<ParseOptions, 'budget' | 'inline'>;
 }
 
 const SAVE_EVERY_MS = 30_000;
@@ -87,7 +92,7 @@ export async function indexFolders(folders: string[], deps: IndexerDeps): Promis
       emit();
       const known = documentsIn(db, folder);
       const entries = [];
-      for await (const entry of walkFolder(folder, { maxFileBytes: deps.maxFileBytes })) entries.push(entry);
+      for await (const entry of walkFolder(folder, { maxFileBytes: deps.maxFileBytes, ownDirs: deps.ownDirs })) entries.push(entry);
       progress.filesTotal += entries.length;
       summary.filesSeen += entries.length;
       progress.phase = 'indexing';
@@ -136,7 +141,7 @@ export async function indexFolders(folders: string[], deps: IndexerDeps): Promis
     }
     // One read per changed file: the parser hashes exactly the bytes it parsed, so the stored hash always
     // describes the stored chunks.
-    const parsed = await parseFile(info.path, { maxBytes: deps.maxFileBytes });
+    const parsed = await parseFile(info.path, { ...deps.parse, maxBytes: deps.maxFileBytes });
     if (!parsed.ok) {
       // A file being written is not broken: it stays pending and the next run (or the watcher) takes it again.
       const state = parsed.code === 'changed-during-read' ? 'pending' : parsed.code === 'empty' ? 'skipped' : 'error';

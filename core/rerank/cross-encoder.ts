@@ -6,6 +6,9 @@ import { checkLogits } from '../embed/model-io.js';
 import { profileFor, type ModelProfile } from '../embed/profiles.js';
 import { loadTokenizer, padBatch, type Encoded, type TextTokenizer } from '../embed/tokenizer.js';
 import { modelFingerprint } from '../models/fingerprint.js';
+import { batchesOf } from '../embed/batches.js';
+
+export { batchesOf };
 
 export type CrossSettings = Pick<Settings, 'executionProvider' | 'preferQuantized' | 'crossBatchSize' | 'crossMaxLength'>;
 
@@ -75,13 +78,15 @@ export class CrossEncoder {
     const tokenizer = await loadTokenizer(opts.modelDir);
     const maxLength = Math.min(opts.settings.crossMaxLength, profile.maxLength);
     // The probe (core/embed/onnx-session.ts): pairs of realistic lengths whose logits must be finite, one per pair.
-    const pairs = Array.from({ length: 4 }, (_, i) => tokenizer.encodePair('probe question about lift', 'probe passage about drag '.repeat(2 + i * 8), maxLength));
-    const probeBatch = padBatch(pairs, tokenizer.padId);
+    const batchOf = (n: number) => padBatch(Array.from({ length: n }, (_, i) =>
+      tokenizer.encodePair('probe question about lift', 'probe passage about drag '.repeat(2 + i * 8), maxLength)), tokenizer.padId);
+    const probes = { timed: batchOf(4), quick: batchOf(1) };
     const onnx = await openSession({
       modelDir: opts.modelDir, preferQuantized: opts.settings.preferQuantized, setting: opts.settings.executionProvider, log: opts.log,
-      probe: async (s) => {
-        const result = await runBert(s, probeBatch);
-        checkLogits(result.logits ?? result[s.outputNames[0]!], probeBatch.rows, s.modelPath, result);
+      probe: async (s, timed) => {
+        const batch = timed ? probes.timed : probes.quick;
+        const result = await runBert(s, batch);
+        checkLogits(result.logits ?? result[s.outputNames[0]!], batch.rows, s.modelPath, result);
       },
     });
     // The batch budget is the provider's (batchTokensFor) unless the caller measured its own.
@@ -137,25 +142,6 @@ export class CrossEncoder {
   async close(): Promise<void> {
     await this.onnx.session.release();
   }
-}
-
-/**
- * Splits lengths sorted ascending into consecutive batches of at most maxRows rows and maxTokens padded tokens
- * (rows x the batch's last, longest, length); a single pair over the budget still gets a batch of its own.
- * Returns positions into the sorted list.
- */
-export function batchesOf(sortedLengths: readonly number[], maxRows: number, maxTokens: number): number[][] {
-  const batches: number[][] = [];
-  let current: number[] = [];
-  sortedLengths.forEach((len, k) => {
-    if (current.length && (current.length >= maxRows || (current.length + 1) * len > maxTokens)) {
-      batches.push(current);
-      current = [];
-    }
-    current.push(k);
-  });
-  if (current.length) batches.push(current);
-  return batches;
 }
 
 /**

@@ -32,8 +32,8 @@ export class HnswBackend implements VectorBackend {
 
   get size(): number { return this.keys.size; }
 
-  static load(path: string, dim: number, ids: number[]): HnswBackend {
-    const b = new HnswBackend(dim);
+  static load(path: string, dim: number, ids: number[], expansionSearch = EXPANSION_SEARCH): HnswBackend {
+    const b = new HnswBackend(dim, expansionSearch);
     b.index.load(path);
     if (b.index.dimensions() !== dim || b.index.size() !== ids.length) throw new Error('graph and id map disagree');
     for (const id of ids) b.keys.add(id);

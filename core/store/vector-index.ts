@@ -15,7 +15,7 @@ import { vectorDigest } from './vector-digest.js';
 const ADD_BATCH = 4096;
 const MANIFEST_FORMAT = 2;
 /** From this many vectors on, a quantised HNSW graph replaces exact search (exact search grows linearly). */
-export const HNSW_FROM = 200_000;
+export const HNSW_FROM = Number(process.env.LOCALRAG_HNSW_FROM ?? 200_000);
 /** Back to exact search only well below the threshold, so a collection near it does not flip back and forth. */
 const FLAT_BELOW_FRACTION = 0.5;
 /** Vectors added per slice of a background rebuild: each slice blocks the event loop for a fraction of a second. */

@@ -8,6 +8,7 @@
 //   padded batch, sigmoid), on the same N pairs as mixlm and on all 100 (test/bench/peer-reranker.ts);
 // - ours: cross (all 100) and mixlm (bi top N) through the Reranker; model-only runs of the same N pairs, also with
 //   int8 pairs sharing batches (the old, batch-dependent way) and with ORT's default session options (spinning);
+//   mixlm with a 128-token cross-encoder input budget per pair (the query kept whole);
 // - smaller cross-encoders of the family (MiniLM-L4/L2, TinyBERT-L2 shapes), model-only on the same N pairs.
 // The query vector comes from retrieval in every variant (the query is encoded once per search), so it is not timed
 // here; the seed's re-encoding is. Also printed: the op histograms of the optimised graphs, how far a pair's int8
@@ -24,7 +25,7 @@ import { dot, Embedder } from '../../core/embed/embedder.js';
 import { runBert } from '../../core/embed/onnx-session.js';
 import { padBatch, type Encoded } from '../../core/embed/tokenizer.js';
 import { ensureSynthModel, type PresetName } from '../../core/models/synth/index.js';
-import { CrossEncoder, DEFAULT_BATCH_TOKENS } from '../../core/rerank/cross-encoder.js';
+import { CrossEncoder } from '../../core/rerank/cross-encoder.js';
 import { fuseScores, rankOrder, rankScored } from '../../core/rerank/fuse.js';
 import { Reranker } from '../../core/rerank/rerank.js';
 import { benchModels, cranfieldDocs, cranfieldQueries, percentile, round } from './corpus.js';
@@ -50,6 +51,8 @@ const FLOOR_TARGET_S = 0.16;
 /** Issue 13's goals: mixlm int8 N=20 p50 at most this, and per pair at least this much faster than the peer (q8). */
 const GOAL_MIXLM_S = 0.25;
 const GOAL_OVER_PEER = 1.5;
+/** The shorter cross-encoder input budget measured beside the default (crossMaxLength). */
+const LENGTH_BUDGET = 128;
 /** The smaller cross-encoders measured beside MiniLM-L6, by the folder names of their real models. */
 const SMALL_CROSS: [string, PresetName][] = [['ms-marco-MiniLM-L-4-v2', 'minilm-l4'], ['ms-marco-MiniLM-L-2-v2', 'minilm-l2'], ['ms-marco-TinyBERT-L-2-v2', 'tinybert-l2']];
 const questionCount = Number(flags.questions ?? (flags.quick ? 3 : 8));
@@ -63,10 +66,12 @@ const cross = { fp32: await load(false), int8: await load(true) };
 const seedCross = await CrossEncoder.load({ id: 'ms-marco-MiniLM-L-6-v2', modelDir: dirs.crossEncoderDir, settings: { ...settings, preferQuantized: false, crossBatchSize: 1 } });
 const embedder = await Embedder.load({ id: 'multilingual-e5-small', modelDir: dirs.embedderDir, settings: { ...settings, preferQuantized: false } });
 if (!cross.int8.quantized) console.warn(`warning: no int8 cross-encoder in ${dirs.crossEncoderDir}; the int8 rows run ${cross.int8.modelPath}`);
-// The old way: int8 pairs sharing batches of up to crossBatchSize rows and DEFAULT_BATCH_TOKENS padded tokens.
+// The old way: int8 pairs sharing batches of up to crossBatchSize rows and the CPU's padded-token budget.
 const sharedBatches = await CrossEncoder.load({ id: 'ms-marco-MiniLM-L-6-v2', modelDir: dirs.crossEncoderDir, settings: { ...settings, preferQuantized: true }, pairsPerCall: settings.crossBatchSize });
 // The same int8 file in a session with ORT's default options (what the peer gets), fed exactly as ours.
 const ortDefaults = await ort.InferenceSession.create(cross.int8.modelPath, { executionProviders: ['cpu'], logSeverityLevel: 3 });
+// A cross-encoder input budget of LENGTH_BUDGET tokens per pair (the query kept whole, the passage cut).
+const budgeted = await CrossEncoder.load({ id: 'ms-marco-MiniLM-L-6-v2', modelDir: dirs.crossEncoderDir, settings: { ...settings, preferQuantized: true, crossMaxLength: LENGTH_BUDGET } });
 const peer = { q8: await loadPeerReranker(dirs.crossEncoderDir, 'q8'), fp32: await loadPeerReranker(dirs.crossEncoderDir, 'fp32') };
 const modelsDir = process.env.LOCALRAG_BENCH_MODELS ?? join(dirs.crossEncoderDir, '..');
 const small: Record<string, CrossEncoder> = {};
@@ -152,6 +157,7 @@ const variants: Record<string, (q: Query) => Promise<unknown>> = {
   cross_int8: (q) => ours(q, cross.int8, 'cross'),
   mixlm_fp32: (q) => ours(q, cross.fp32, 'mixlm'),
   mixlm_int8: (q) => ours(q, cross.int8, 'mixlm'),
+  [`mixlm_int8_maxLength${LENGTH_BUDGET}`]: (q) => ours(q, budgeted, 'mixlm'),
   modelOnly_int8: (q) => cross.int8.scoreEncoded(preEncoded.get(q)!),
   modelOnly_int8_sharedBatches: (q) => sharedBatches.scoreEncoded(preEncoded.get(q)!),
   modelOnly_int8_ortDefaults: ortDefaultsPerPair,
@@ -218,6 +224,7 @@ const ratios = {
   peerAllOverMixlm: { q8: ratio('peer_q8_all', 'mixlm_int8'), fp32: ratio('peer_fp32_all', 'mixlm_fp32') },
   sharedBatchesOverPerPair: ratio('modelOnly_int8_sharedBatches', 'modelOnly_int8'),
   ortDefaultsOverOurOptions: ratio('modelOnly_int8_ortDefaults', 'modelOnly_int8'),
+  fullLengthOverBudget: ratio('mixlm_int8', `mixlm_int8_maxLength${LENGTH_BUDGET}`),
   smallOverL6: Object.fromEntries(Object.keys(variants).filter((k) => k.startsWith('modelOnly_int8_') && /L-\d|TinyBERT/.test(k)).map((k) => [k.replace('modelOnly_int8_', ''), ratio('modelOnly_int8', k)])),
 };
 const mixlmInt8S = p('mixlm_int8', 50) / 1000;
@@ -225,7 +232,7 @@ const cores = availableParallelism();
 const summary = {
   bench: 'rerank', provider: cross.int8.provider, cores,
   load: { averageBefore: round(loadBefore, 2), averageAfter: round(loadavg()[0]!, 2), otherProcessesCores: machineLoad.otherProcessesCores === null ? null : round(machineLoad.otherProcessesCores, 2), wallS: round(machineLoad.wallS) },
-  questions: queries.length - 1, candidates: K, topN: TOP_N, batchTokens: DEFAULT_BATCH_TOKENS, crossBatchSize: settings.crossBatchSize, int8PairsPerCall: cross.int8.pairsPerCall,
+  questions: queries.length - 1, candidates: K, topN: TOP_N, batchTokens: cross.int8.batchTokens, crossBatchSize: settings.crossBatchSize, int8PairsPerCall: cross.int8.pairsPerCall,
   passageTokens: { mean: round(passageTokens.reduce((s, x) => s + x, 0) / passageTokens.length), min: Math.min(...passageTokens), max: Math.max(...passageTokens) },
   models: { embedder: embedder.modelPath, crossFp32: cross.fp32.modelPath, crossInt8: cross.int8.modelPath, small: Object.fromEntries(Object.entries(small).map(([k, e]) => [k, e.modelPath])) },
   variants: rows, ratios, determinism,
@@ -257,11 +264,12 @@ console.log(`  seed/mixlm:  vs fp32 ${ratios.seedOverMixlm.fp32}x, vs int8 ${rat
 console.log(`  mixlm int8 p50 ${summary.floor.mixlmInt8S} s (goal <= ${GOAL_MIXLM_S} s) = ${summary.floor.mixlmInt8OverTarget}x the ${FLOOR_TARGET_S} s floor estimate; best ${summary.floor.mixlmInt8MinS} s; model alone p50 ${summary.floor.modelOnlyInt8S} s`);
 console.log(`  int8 one pair per call vs shared batches: shared/per-pair time ${ratios.sharedBatchesOverPerPair}x; logit drift 100 vs 5 candidates: ours ${determinism.int8LogitDrift100vs5.ours}, shared ${determinism.int8LogitDrift100vs5.sharedBatches.toExponential(2)}`);
 console.log(`  ORT default session options / ours (same feeding): ${ratios.ortDefaultsOverOurOptions}x; same model as the peer: max |sigmoid diff| q8 ${determinism.maxAbsSigmoidDiffVsPeer.q8}, fp32 ${determinism.maxAbsSigmoidDiffVsPeer.fp32}`);
+console.log(`  input budget: mixlm int8 at crossMaxLength ${settings.crossMaxLength} / at ${LENGTH_BUDGET} tokens per pair: ${ratios.fullLengthOverBudget}x`);
 if (Object.keys(ratios.smallOverL6).length) console.log(`  smaller cross-encoders, speed over MiniLM-L6 (int8, ${TOP_N} pairs): ${Object.entries(ratios.smallOverL6).map(([k, v]) => `${k} ${v}x`).join(', ')}`);
 for (const [kind, h] of Object.entries(histograms)) console.log(`  optimised graph (${kind}): ${Object.entries(h).map(([op, n]) => `${op} ${n}`).join(', ')}`);
 if (summary.load.averageBefore > cores || summary.load.averageAfter > cores) console.log(`  note: load average above ${cores}: other processes shared these cores; wall times are inflated (ratios stay comparable)`);
 console.log(`BENCH_SUMMARY ${JSON.stringify(summary)}`);
 
-for (const c of [cross.fp32, cross.int8, seedCross, sharedBatches, ...Object.values(small)]) await c.close();
+for (const c of [cross.fp32, cross.int8, seedCross, sharedBatches, budgeted, ...Object.values(small)]) await c.close();
 await ortDefaults.release();
 await embedder.close();

@@ -7,6 +7,7 @@ import ort from 'onnxruntime-node';
 import onnxProto from 'onnx-proto';
 import { AutoTokenizer, env, type PreTrainedTokenizer } from '@huggingface/transformers';
 import { DEFAULT_TOKENIZER_DIR, ensureSynthModels, SynthError, synthesiseModel } from '../../core/models/synth/index.js';
+import { GRAPH_FORMAT } from '../../core/models/synth/model-folder.js';
 import { randomBertWeights } from '../../core/models/synth/bert-weights.js';
 import { bertShape, type SynthRole } from '../../core/models/synth/presets.js';
 import { referenceHidden, referenceLogit } from './bert-reference.js';
@@ -259,4 +260,19 @@ test('a missing tokenizer is a SynthError that says what to do', async (t) => {
     return true;
   });
   assert.ok(!existsSync(join(empty, 'm')), 'nothing written');
+});
+
+test('ensureSynthModels rebuilds a synthesised folder of an older graph format, never a real model folder', async () => {
+  const modelsDir = tempDir();
+  const { embedderDir, crossEncoderDir } = await ensureSynthModels({ modelsDir, preset: 'tiny' });
+  const markerPath = join(embedderDir, 'localrag-model.json');
+  const marker = JSON.parse(readFileSync(markerPath, 'utf8'));
+  assert.equal(marker.graphFormat, GRAPH_FORMAT);
+  writeFileSync(markerPath, JSON.stringify({ ...marker, graphFormat: 'hand-built-opset17' }));
+  // A real model's folder: no synthesised marker, so it is never touched whatever it holds.
+  const realMarker = join(crossEncoderDir, 'localrag-model.json');
+  writeFileSync(realMarker, JSON.stringify({ source: 'hub' }));
+  await ensureSynthModels({ modelsDir, preset: 'tiny' });
+  assert.equal(JSON.parse(readFileSync(markerPath, 'utf8')).graphFormat, GRAPH_FORMAT, 'rebuilt in the current format');
+  assert.deepEqual(JSON.parse(readFileSync(realMarker, 'utf8')), { source: 'hub' });
 });

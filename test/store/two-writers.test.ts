@@ -3,7 +3,8 @@
 // overwrites the saved index with its stale copy.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -103,4 +104,16 @@ test('an open engine (as in serve) sees vectors another process added, without a
     await engine.close();
   }
   assertConsistent(storeDir);
+});
+
+test('a writer lock left by a process killed with -9 is taken over at once', async () => {
+  const db = openDb(tempDir());
+  const gone = spawnSync(process.execPath, ['-e', '0']).pid!; // a pid that has exited
+  db.prepare("INSERT INTO meta(key, value) VALUES ('writer_lock', ?)").run(JSON.stringify({ token: 'x', pid: gone, host: hostname(), purpose: 'indexing', since: '', heartbeat: Date.now() }));
+  let waited = false;
+  const lock = await acquireWriterLock(db, { purpose: 'test', onWait: () => { waited = true; } });
+  assert.equal(waited, false);
+  lock.release();
+  assert.equal(db.prepare("SELECT count(*) FROM meta WHERE key = 'writer_lock'").pluck().get(), 0, 'released');
+  db.close();
 });

@@ -49,7 +49,8 @@ export async function run(argv: string[]): Promise<number> {
         console.log(result.text ? `\n[answer incomplete: ${why}]` : `answer unavailable: ${why}`);
       }
       console.log('\n\nSources:');
-      if (result.search.candidates.length === 0) {
+      // Engines that answer an empty search themselves (code store-empty or no-passages) have said why already.
+      if (result.search.candidates.length === 0 && !result.error) {
         const indexed = (await engine.listFiles({ state: 'indexed' })).length;
         console.log(indexed === 0 ? 'none: nothing is indexed yet (see `localrag status`; add files with `localrag index <folder>`)' : 'none: no passage matches the question');
       }
@@ -64,6 +65,8 @@ export async function run(argv: string[]): Promise<number> {
       printTimings(result.timings);
     }
     if (result.status === 'cancelled' && interrupted()) return EXIT.interrupted;
+    // Nothing indexed is the store's state, not the LLM's failure: the same exit status as the check before asking.
+    if (result.error?.code === 'store-empty') return EXIT.error;
     return result.status === 'unavailable' ? EXIT.answerUnavailable : EXIT.ok;
   } finally {
     await engine.close();

@@ -34,7 +34,8 @@ export async function run(argv: string[]): Promise<number> {
   const app = await openEngine(values);
   const appSettings = await app.getSettings();
   await app.close();
-  const engine = await openEngine({ ...values, store: join(appStore, 'eval-index', slug) }, { ...appSettings, chunkTokens: 512, chunkOverlap: 0 });
+  // The collection's store and its corpus folder side by side: a store never indexes a folder inside itself.
+  const engine = await openEngine({ ...values, store: join(appStore, 'eval-index', slug, 'store') }, { ...appSettings, chunkTokens: 512, chunkOverlap: 0 });
   try {
     const s = await engine.getSettings();
     const modelsDir = modelsDirOf(values);

@@ -1,6 +1,6 @@
 // localrag models list|download <id>|import <folder> --role R|synth [--preset tiny|bench]
 import type { DownloadProgress } from '../../contract/api.js';
-import { EXIT, choice, num, parse, printJson, UsageError } from '../args.js';
+import { EXIT, choice, num, parse, printJson, settingFlag, UsageError } from '../args.js';
 import { interruptSignal } from '../interrupt.js';
 import { openEngine } from '../open-engine.js';
 import { modelsDirOf } from '../args.js';
@@ -32,7 +32,8 @@ export async function run(argv: string[]): Promise<number> {
   if (sub === 'download' && !positionals[0]) throw new UsageError('models download needs a model id: localrag models download <id> (see `localrag models list`)');
   if (sub === 'import' && (!positionals[0] || role === undefined)) throw new UsageError(`models import needs a folder and a role: localrag models import <folder> --role ${ONNX_ROLES.join('|')} [--id name]`);
   // --hub <url>: a Hugging Face Hub mirror for this command (Settings > hubHost otherwise).
-  const engine = await openEngine(values, typeof values.hub === 'string' ? { hubHost: values.hub } : {});
+  const hubHost = settingFlag(values.hub, 'hub', 'hubHost');
+  const engine = await openEngine(values, hubHost !== undefined ? { hubHost } : {});
   try {
     if (sub === 'list' || sub === undefined) {
       const status = await engine.getStatus();

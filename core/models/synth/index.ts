@@ -109,7 +109,11 @@ async function ensureOne(modelsDir: string, [name, preset]: [string, PresetName]
   const staging = join(modelsDir, `.${name}.partial-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
     await synthesiseModel({ role, preset, outDir: staging, tokenizerDir });
-    if (stale) rmSync(dir, { recursive: true, force: true });
+    if (stale) {
+      // Another process may have rebuilt it meanwhile: keep theirs.
+      if (existsSync(dir) && !isStaleSynth(dir)) return dir;
+      rmSync(dir, { recursive: true, force: true });
+    }
     try {
       renameSync(staging, dir);
     } catch (err) {
