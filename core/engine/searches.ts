@@ -9,6 +9,7 @@ import { resolveModelDir, modelStatus, missingModelError } from '../models/index
 import { retrieve, type Retrieval } from '../retrieve/retrieve.js';
 import type { Db } from '../store/db.js';
 import { denseStatusOf, type ModelRuntime } from './runtime.js';
+import { throwIfCancelled } from '../host/app-error.js';
 
 export class Searches {
   private reranker: Promise<Reranker> | null = null;
@@ -74,9 +75,12 @@ export class Searches {
     });
   }
 
-  async search(req: SearchRequest): Promise<SearchResult> {
+  /** A cancelled search stops between its stages (retrieval, reranking) with a 'cancelled' error. */
+  async search(req: SearchRequest, signal?: AbortSignal): Promise<SearchResult> {
     const params = this.params(req.params);
+    throwIfCancelled(signal, 'The search');
     const retrieval = await this.retrieve(req.question, req.retrieveK);
+    throwIfCancelled(signal, 'The search');
     const reranker = await this.rerankerNow();
     const result = await reranker.rerank({ queryId: randomUUID(), question: req.question, retrieval, params });
     return withLanguageNotice(reranker, { ...result, timings: joinTimings(retrieval.timings, result.timings) });

@@ -95,7 +95,8 @@ describe('the app in a browser', { skip: existsSync(CHROMIUM) ? false : `no Chro
     context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(server.url).origin });
     page = await context.newPage();
-    page.setDefaultTimeout(20_000);
+    // Generous: only a hang should fail a step, not a machine busy with other work.
+    page.setDefaultTimeout(60_000);
     page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) cspErrors.push(m.text()); });
     await page.goto(server.url);
   });

@@ -8,6 +8,7 @@ import { RERANK_MODES } from '../../contract/vocabulary.js';
 import { evaluateCollection } from '../../engine/eval-engine.js';
 import { DEFAULT_ALPHAS, DEFAULT_NS, loadCollection } from '../../eval/index.js';
 import { EXIT, num, parse, printJson, settingFlag, storeDirOf, UsageError } from '../args.js';
+import { interruptSignal } from '../interrupt.js';
 import { openEngine } from '../open-engine.js';
 import { COMMANDS } from '../usage.js';
 
@@ -41,7 +42,7 @@ export async function run(argv: string[]): Promise<number> {
       library, storeDir: appStore, openEngine: (store, settings) => openEngine({ ...values, store }, settings),
       modes, ns: ns ?? (values.grid ? DEFAULT_NS : [s.topN]), alphas: list(values.alphas, 'alphas') ?? (values.grid ? DEFAULT_ALPHAS : [s.alpha]),
       normalisation: s.normalisation, k: num(values.k, 'k') ?? s.retrieveK,
-      outDir, current: { mode: s.rerankMode, topN: s.topN, alpha: s.alpha }, png: Boolean(values.png),
+      outDir, current: { mode: s.rerankMode, topN: s.topN, alpha: s.alpha }, png: Boolean(values.png), signal: interruptSignal(),
       onProgress: (p) => { if (process.stderr.isTTY && !values.quiet) process.stderr.write(`\r\x1b[2K${p.phase} ${p.done}/${p.total}`); },
     });
     if (process.stderr.isTTY && !values.quiet) process.stderr.write('\n');
