@@ -17,9 +17,14 @@ export function isHttpUrl(s: string): boolean {
 /** A model name is one folder name in the models folder: no separators, nothing that climbs out of it. */
 const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
+/** One folder name in the models folder (also what a downloaded or imported model may be called). */
+export function isModelName(s: string): boolean {
+  return MODEL_NAME.test(s) && !s.includes('..');
+}
+
 /** A model setting holds a name in the models folder or an absolute folder path, never a relative path. */
 export function isModelNameOrFolder(s: string): boolean {
-  if (MODEL_NAME.test(s)) return !s.includes('..');
+  if (isModelName(s)) return true;
   const absolute = s.startsWith('/') || /^[A-Za-z]:[\\/]/.test(s) || s.startsWith('\\\\');
   return absolute && !s.includes('\0') && !s.split(/[\\/]+/).includes('..');
 }

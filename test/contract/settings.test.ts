@@ -3,7 +3,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { AppError } from '../../core/contract/api.js';
-import { allowedValues, DEFAULT_SETTINGS, mergeSettings, SETTING_LABELS, SettingsError, SettingsSchema } from '../../core/contract/settings.js';
+import {
+  allowedValues, DEFAULT_SETTINGS, isModelName, isModelNameOrFolder, mergeSettings, SETTING_LABELS, SettingsError, SettingsSchema,
+} from '../../core/contract/settings.js';
+import { isValidModelId } from '../../core/models/registry.js';
 import { validateRequest } from '../../core/contract/validate.js';
 import { RERANK_MODES } from '../../core/contract/vocabulary.js';
 
@@ -60,6 +63,17 @@ test('model settings are names in the models folder or absolute folders, never a
   for (const good of ['multilingual-e5-small', 'ms-marco-MiniLM-L-6-v2', 'tiny_embedder.v2', '/opt/models/e5', 'C:\\models\\e5']) {
     assert.equal(mergeSettings(DEFAULT_SETTINGS, { embedderModel: good }).embedderModel, good);
   }
+});
+
+test('a model name means the same to settings and to the models folder (one definition)', () => {
+  const names = ['multilingual-e5-small', 'tiny_embedder.v2', 'a..b', '../etc', 'sub/dir', '.hidden', '', 'x'.repeat(128), 'x'.repeat(129), 'e5 small'];
+  for (const name of names) {
+    assert.equal(isValidModelId(name), isModelName(name), name);
+    if (!name.startsWith('/')) assert.equal(isModelNameOrFolder(name), isModelName(name), name);
+  }
+  // A staging folder is a name the models folder keeps for itself.
+  assert.equal(isModelName('e5.partial'), true);
+  assert.equal(isValidModelId('e5.partial'), false);
 });
 
 test('an updateSettings payload from the UI is refused in the same words', () => {
