@@ -14,6 +14,14 @@ export interface MessageTemplate {
 }
 
 export const MESSAGES: Record<string, MessageTemplate> = {
+  // the engine host and serve mode
+  cancelled: { en: '{what} was cancelled.', ja: '{what} を取り消しました。', actionJa: '必要なときにもう一度始めてください。' },
+  'engine-stopped': { en: 'The engine process stopped.', ja: 'エンジンのプロセスが停止しました。', actionJa: 'アプリを再起動してください。繰り返す場合はターミナルで `localrag status` を実行して原因を確認してください。' },
+  'engine-failed': { en: 'The engine could not start: {reason}', ja: 'エンジンを起動できませんでした: {reason}', actionJa: 'データフォルダとモデルを確認して、アプリを再起動してください。' },
+  'invalid-message': { en: 'The engine received a malformed message.', ja: 'エンジンが不正な形式のメッセージを受け取りました。', actionJa: 'アプリを再起動してください。繰り返す場合は報告してください。' },
+  'invalid-url': { en: 'The request URL is not valid.', ja: 'リクエストの URL が正しくありません。' },
+  'forbidden-origin': { en: 'Requests from other web pages are refused.', ja: 'ほかのウェブページからのリクエストは受け付けません。', actionJa: '`localrag serve` が表示した URL からアプリを開いてください。' },
+  'invalid-client-id': { en: 'The client id must be 8 to 64 letters, digits, _ or -.', ja: 'クライアント ID は 8〜64 文字の英数字、_ または - でなければなりません。' },
   // conversations and answers
   'store-empty': { en: 'Nothing is indexed yet, so there is nothing to answer from.', ja: 'まだ何もインデックスされていないため、回答の根拠がありません。', actionJa: 'まずフォルダを追加してください (ライブラリ > フォルダを追加)。' },
   'no-passages': { en: 'No passage matched the question, so there is nothing to answer from.', ja: '質問に合う箇所が見つからないため、回答の根拠がありません。', actionJa: '文書で使われている言葉で質問し直してください。' },
