@@ -148,14 +148,6 @@ export const MESSAGES: Record<string, MessageTemplate> = {
   'payload-too-large': { en: 'The request body is larger than 1 MB.', ja: 'リクエストが 1 MB を超えています。' },
   'bad-json': { en: 'The request body is not valid JSON.', ja: 'リクエストが正しい JSON ではありません。' },
   internal: { en: 'Something went wrong inside the app.', ja: 'アプリの内部でエラーが起きました。', actionJa: 'ログを確認してください。続く場合は報告してください。' },
-  // the engine host (Electron's engine process, serve mode's connections)
-  cancelled: { en: 'It was cancelled.', ja: '取り消しました。', actionJa: '必要なときにもう一度始めてください。' },
-  'engine-stopped': { en: 'The engine process stopped.', ja: 'エンジンのプロセスが停止しました。', actionJa: 'アプリを再起動してください。繰り返す場合はターミナルで `localrag status` を実行して原因を確認してください。' },
-  'engine-failed': { en: 'The engine could not start: {reason}', ja: 'エンジンを起動できませんでした: {reason}' },
-  'invalid-message': { en: 'The engine received a malformed message.', ja: 'エンジンが不正なメッセージを受け取りました。', actionJa: 'アプリを再起動してください。続く場合は報告してください。' },
-  'invalid-url': { en: 'The request URL is not valid.', ja: 'リクエストの URL が正しくありません。' },
-  'forbidden-origin': { en: 'Requests from other web pages are refused.', ja: 'ほかのウェブページからのリクエストは受け付けません。', actionJa: 'localrag serve が表示した URL からアプリを開いてください。' },
-  'invalid-client-id': { en: 'The client id must be 8 to 64 letters, digits, _ or -.', ja: 'クライアント ID は 8〜64 文字の英数字、_ または - にしてください。' },
   // the renderer's own
   client: { en: 'Something went wrong in the window.', ja: '画面の処理でエラーが起きました。' },
   'ui-crash': { en: 'This screen failed.', ja: 'この画面でエラーが起きました。', actionJa: '画面を切り替えるか、ウィンドウを再読み込みしてください。' },
