@@ -3,10 +3,12 @@
 import type { Settings } from './settings.js';
 import type { FileState, LlmBackend, ModelRole, Normalisation, RerankMode, VectorIndexKind, VectorState } from './vocabulary.js';
 import type { HistoryState, StandaloneMethod } from './vocabulary.js';
+import type { BrowseEntryKind, BrowsePlace, BrowseShow } from './vocabulary.js';
 
 export type { Settings } from './settings.js';
 export type { FileState, LlmBackend, ModelRole, Normalisation, RerankMode, VectorIndexKind, VectorState } from './vocabulary.js';
 export type { HistoryState, StandaloneMethod } from './vocabulary.js';
+export type { BrowseEntryKind, BrowsePlace, BrowseShow } from './vocabulary.js';
 import type { EvalPhase, RetrievalMode } from './vocabulary.js';
 export type { EvalPhase, RetrievalMode } from './vocabulary.js';
 
@@ -413,6 +415,46 @@ export interface EvalProgressEvent {
   error?: AppError;
 }
 
+// ---------- browsing this machine's folders (the folder and GGUF pickers where no native dialog exists) ----------
+
+export interface BrowseRequest {
+  /** An absolute path: a folder to list, or (to open at a chosen file) a file whose folder is listed. Default: home. */
+  path?: string;
+  show: BrowseShow;
+  /** List names that start with a dot too. */
+  hidden?: boolean;
+}
+
+export interface FolderEntry {
+  name: string;
+  /** The folder's path joined with the name (a link's own path, not its target). */
+  path: string;
+  kind: BrowseEntryKind;
+  /** Size in bytes, for files. */
+  bytes?: number;
+  /** Reached through a symbolic link. */
+  link?: boolean;
+}
+
+export interface FolderListing {
+  /** The folder listed, as its real path (links resolved, so a link back to an ancestor never nests). */
+  path: string;
+  /** Null at a root. */
+  parent: string | null;
+  /** Folders first, then files; each by name. */
+  entries: FolderEntry[];
+  /** Set when the request named a file: the entry to select. */
+  selected?: string;
+  /** Set when the listing was cut at the entry limit (code `browse-truncated`). */
+  note?: AppError;
+  /** The file system's roots: `/`, or the drives on Windows. */
+  roots: string[];
+  /** Common places that exist on this machine. */
+  places: { id: BrowsePlace; path: string }[];
+  /** The path separator, so the UI can show and edit paths as this machine writes them. */
+  separator: string;
+}
+
 // ---------- the API itself ----------
 
 export interface SearchRequest {
@@ -463,6 +505,8 @@ export interface LocalRagApi {
   deleteConversation(req: { id: string }): Promise<{ deleted: boolean }>;
   /** The conversation as Markdown: each question, its answer, and its sources numbered as the answer cites them. */
   exportConversation(req: { id: string }): Promise<ConversationExport>;
+  /** Lists a folder on the engine's machine (never writes): subfolders, and GGUF files when asked. */
+  browseFolder(req: BrowseRequest): Promise<FolderListing>;
   /** Starts an evaluation in the background (one at a time); progress comes as onEvalProgress events. */
   startEval(req: EvalRequest): Promise<EvalRunStarted>;
   cancelEval(req: { runId: string }): Promise<{ cancelled: boolean }>;
@@ -491,6 +535,7 @@ export const API_METHODS = [
   'search', 'refuse', 'ask', 'cancel', 'getPassage', 'history', 'listLlmModels', 'importModel',
   'downloadModel', 'getEvalReport', 'checkVectors',
   'listConversations', 'getConversation', 'renameConversation', 'deleteConversation', 'exportConversation',
+  'browseFolder',
   'startEval', 'cancelEval',
 ] as const satisfies readonly ApiMethod[];
 

@@ -6,6 +6,7 @@ import type { StringKey } from '../i18n/strings.js';
 import { appErrorOf } from '../api/api-error.js';
 import { sanitiseSvg } from '../components/answer-html.js';
 import { ErrorNote } from '../components/ErrorNote.js';
+import { FolderBrowser } from '../components/FolderBrowser.js';
 import { useApp } from '../state/app-context.js';
 
 /** What each phase of a run says; 'error' shows the error itself. */
@@ -23,6 +24,7 @@ export function EvaluateScreen() {
   const [run, setRun] = useState<{ runId: string; collection: string } | null>(null);
   const [progress, setProgress] = useState<EvalProgressEvent | null>(null);
   const [runName, setRunName] = useState('');
+  const [browsing, setBrowsing] = useState(false);
 
   const loadReport = () => host.api.call('getEvalReport', {}).then(setReport, (e) => {
     setReport(null);
@@ -56,8 +58,10 @@ export function EvaluateScreen() {
     if (!run) return;
     try { await host.api.call('cancelEval', { runId: run.runId }); } catch (err) { setError(appErrorOf(err)); }
   };
+  // Electron's native dialog where the bridge has one; the engine-side folder browser otherwise (serve mode).
   const pick = async () => {
-    const folder = await host.pickFolder?.();
+    if (!host.pickFolder) return setBrowsing(true);
+    const folder = await host.pickFolder();
     if (folder) setSource(folder);
   };
   const pct = progress && progress.total > 0 ? Math.min(100, Math.round((progress.done / progress.total) * 100)) : progress?.phase === 'done' ? 100 : 0;
@@ -81,13 +85,17 @@ export function EvaluateScreen() {
         <h3>{t('evalStartHeading')}</h3>
         <label htmlFor="eval-source">{t('evalSource')}</label>
         <input id="eval-source" type="text" value={source} onChange={(e) => setSource(e.target.value)} spellCheck={false} aria-describedby="eval-source-hint" disabled={Boolean(run)} />
-        {host.pickFolder ? <button type="button" onClick={() => void pick()} disabled={Boolean(run)}>{t('chooseFolder')}</button> : null}
+        <button type="button" onClick={() => void pick()} disabled={Boolean(run)}>{t('chooseFolder')}</button>
         <p id="eval-source-hint" className="hint">{t('evalSourceHint')}</p>
         <label><input type="checkbox" checked={grid} onChange={(e) => setGrid(e.target.checked)} disabled={Boolean(run)} /> {t('evalGrid')}</label>
         {run
           ? <button type="button" onClick={() => void cancel()}>{t('cancel')}</button>
           : <button type="submit" disabled={!source.trim()}>{t('evalStart')}</button>}
       </form>
+      {browsing ? (
+        <FolderBrowser show="folders" start={source.trim() || undefined}
+          onChoose={(folder) => { setBrowsing(false); setSource(folder); }} onClose={() => setBrowsing(false)} />
+      ) : null}
       {progress && progress.phase !== 'error' ? (
         <div className="progress" data-testid="eval-progress" data-phase={progress.phase}>
           {run ? (
