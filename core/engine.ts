@@ -8,13 +8,15 @@ import type {
   ModelStatus, Passage, SearchRequest, SearchResult, RefuseRequest, AskRequest, EvalReport, LlmBackend, AppError,
   VectorCheckReport,
 } from './contract/api.js';
+import type { Conversation, ConversationDetail, ConversationExport } from './contract/api.js';
 import { DEFAULT_SETTINGS, mergeSettings, type Settings } from './contract/settings.js';
 import { EngineError, Library } from './engine/library.js';
+import { Operations } from './engine/operations.js';
 import { ModelRuntime } from './engine/runtime.js';
 import { Answers } from './engine/answers.js';
 import { Searches } from './engine/searches.js';
 import { executionReport } from './embed/execution-report.js';
-import { downloadModel, importModel, modelStatus } from './models/index.js';
+import { downloadModel, importModel, listModels, modelStatus } from './models/index.js';
 import { getMeta, openDb, setMeta, type Db } from './store/db.js';
 import { counts, getPassages, listFiles } from './store/documents.js';
 import { parseFile } from './ingest/parse/index.js';
@@ -56,6 +58,8 @@ export class Engine implements EngineApi {
   readonly library: Library;
   private readonly searches: Searches;
   private readonly answers: Answers;
+  /** Long operations that are neither answers nor index runs (model downloads), cancellable by id. */
+  private readonly operations = new Operations();
   private readonly log: (line: string) => void;
 
   constructor(private readonly opts: EngineOptions) {
@@ -65,9 +69,10 @@ export class Engine implements EngineApi {
     this.settings = mergeSettings(DEFAULT_SETTINGS, { ...(saved ? loadSaved(saved) : {}), ...opts.overrides });
     const settings = () => this.settings;
     this.runtime = new ModelRuntime(this.db, opts.storeDir, opts.modelsDir, settings, this.log);
-    this.library = new Library(this.db, this.runtime, settings, (p) => this.emit('onIndexProgress', p), this.log, opts.maxFileBytes);
+    this.library = new Library(this.db, this.runtime, settings, (p) => this.emit('onIndexProgress', p), this.log, opts.maxFileBytes,
+      { store: opts.storeDir, models: opts.modelsDir });
     this.searches = new Searches(this.db, this.runtime, opts.modelsDir, settings, this.log);
-    this.answers = new Answers(this.db, this.searches, settings, (e, p) => this.emit(e, p));
+    this.answers = new Answers(this.db, this.searches, settings, (e, p) => this.emit(e, p), opts.modelsDir);
   }
 
   async start(): Promise<void> {
@@ -91,7 +96,7 @@ export class Engine implements EngineApi {
       dense: await this.runtime.denseState(), cross: await this.searches.crossState(),
       llm: await this.answers.llmState(), indexing: this.library.progress,
       vectorState: await this.runtime.vectorState(), chunksWithoutVectors: n.chunks - n.vectors,
-      execution: await this.execution(),
+      execution: await this.execution(), installed: listModels(this.opts.modelsDir),
     };
   }
 
@@ -141,7 +146,7 @@ export class Engine implements EngineApi {
   async addFolder(req: { path: string }): Promise<EngineStatus> {
     const folder = this.library.add(req.path);
     await this.library.restartWatcher();
-    this.library.index([folder]).catch((err) => this.log(`indexing ${folder} failed: ${(err as Error).message}`));
+    this.library.index([folder]).catch((err) => this.logFailure(`indexing ${folder}`, err));
     return this.getStatus();
   }
 
@@ -150,28 +155,30 @@ export class Engine implements EngineApi {
     return this.getStatus();
   }
 
-  reindex(req: { path?: string }): Promise<IndexSummary> {
-    return this.library.index(req.path ? [this.library.add(req.path)] : undefined);
+  reindex(req: { path?: string }, signal?: AbortSignal): Promise<IndexSummary> {
+    return this.library.index(req.path ? [this.library.add(req.path)] : undefined, signal);
   }
 
   async listFiles(req: { state?: FileStatus['state'] }): Promise<FileStatus[]> {
     return listFiles(this.db, req.state);
   }
 
-  search(req: SearchRequest): Promise<SearchResult> {
-    return this.searches.search(req);
+  search(req: SearchRequest, signal?: AbortSignal): Promise<SearchResult> {
+    return this.searches.search(req, signal);
   }
 
   refuse(req: RefuseRequest): Promise<SearchResult> {
     return this.searches.refuse(req);
   }
 
-  ask(req: AskRequest): Promise<AnswerResult> {
-    return this.answers.ask(req);
+  ask(req: AskRequest, signal?: AbortSignal): Promise<AnswerResult> {
+    return this.answers.ask(req, signal);
   }
 
+  /** Cancels by id: an answer (its requestId), an index run (its runId) or a model download (the model id). */
   async cancel(req: { requestId: string }): Promise<{ cancelled: boolean }> {
-    return { cancelled: this.answers.cancel(req.requestId) };
+    const id = req.requestId;
+    return { cancelled: this.answers.cancel(id) || this.library.cancel(id) || this.operations.cancel(id) };
   }
 
   async getPassage(req: { chunkId: number }): Promise<Passage & { documentText?: string }> {
@@ -199,11 +206,11 @@ export class Engine implements EngineApi {
     return status;
   }
 
-  async downloadModel(req: { id: string }): Promise<ModelStatus> {
-    const status = await downloadModel({
+  async downloadModel(req: { id: string }, signal?: AbortSignal): Promise<ModelStatus> {
+    const status = await this.operations.run(req.id, signal, (s) => downloadModel({
       modelsDir: this.opts.modelsDir, id: req.id, hubHost: this.settings.hubHost,
-      onProgress: (p) => this.emit('onDownloadProgress', p),
-    });
+      onProgress: (p) => this.emit('onDownloadProgress', p), signal: s,
+    }));
     await this.afterModelArrived(status.role);
     return status;
   }
@@ -212,7 +219,7 @@ export class Engine implements EngineApi {
   private async afterModelArrived(role: ModelStatus['role']): Promise<void> {
     if (role === 'embedder') {
       await this.runtime.reset();
-      this.library.index().catch((err) => this.log(`indexing after model import failed: ${(err as Error).message}`));
+      this.library.index().catch((err) => this.logFailure('indexing after the model arrived', err));
     } else await this.searches.resetCross();
   }
 
@@ -237,8 +244,35 @@ export class Engine implements EngineApi {
     }
   }
 
+  async listConversations(req: { query?: string; limit?: number }): Promise<Conversation[]> {
+    return this.answers.listConversations(req.query, req.limit ?? 200);
+  }
+
+  async getConversation(req: { id: string }): Promise<ConversationDetail> {
+    return this.answers.getConversation(req.id);
+  }
+
+  async renameConversation(req: { id: string; title: string }): Promise<Conversation> {
+    return this.answers.renameConversation(req.id, req.title);
+  }
+
+  async deleteConversation(req: { id: string }): Promise<{ deleted: boolean }> {
+    return { deleted: this.answers.deleteConversation(req.id) };
+  }
+
+  async exportConversation(req: { id: string }): Promise<ConversationExport> {
+    return this.answers.exportConversation(req.id);
+  }
+
+  /** A background run that was cancelled (the engine closing) is not a failure worth a log line. */
+  private logFailure(what: string, err: unknown): void {
+    if ((err as { appError?: { code?: string } }).appError?.code !== 'cancelled') this.log(`${what} failed: ${(err as Error).message}`);
+  }
+
+  /** Cancels everything that runs (answers, index runs, downloads) before it waits for any of it. */
   async close(): Promise<void> {
     this.answers.cancelAll();
+    this.operations.cancelAll();
     await this.library.close();
     await this.answers.close();
     await this.searches.close();

@@ -2,7 +2,7 @@
 // LLM faults are results, not exceptions: the user still gets the question's sources when the LLM is down.
 import type { AnswerResult, AppError, LlmStats, RerankedCandidate, SearchResult, StageTiming } from '../contract/api.js';
 import type { Settings } from '../contract/settings.js';
-import { LlmError, type GenerateResult, type LlmBackendClient } from './backend.js';
+import { answerCharLimit, LlmError, type GenerateResult, type LlmBackendClient } from './backend.js';
 import { parseCitations } from './citations.js';
 import { buildPrompt } from './prompt.js';
 
@@ -13,10 +13,12 @@ export interface AnswerRequest {
   client: LlmBackendClient;
   /** Ollama: a model name; embedded: a GGUF path ('' = the client's default file). */
   model: string;
-  settings: Pick<Settings, 'llmContextTokens' | 'llmMaxAnswerTokens' | 'llmFirstTokenTimeoutMs'>;
+  settings: Pick<Settings, 'llmContextTokens' | 'llmMaxAnswerTokens' | 'llmFirstTokenTimeoutMs' | 'llmIdleTimeoutMs'>;
   signal: AbortSignal;
   onToken(t: string): void;
   onTiming(t: StageTiming): void;
+  /** Called once the prompt is fitted, before generation: which passages (1-based in search.top) made it. */
+  onPromptFitted?(included: number[], dropped: number[]): void;
 }
 
 /** Where the search's waterfall ends: the answer stages are drawn after it. */
@@ -75,6 +77,7 @@ export async function generateAnswer(req: AnswerRequest): Promise<AnswerResult> 
     });
     sources = prompt.included.map((n) => search.top[n - 1]!);
     dropped = prompt.dropped;
+    req.onPromptFitted?.(prompt.included, prompt.dropped);
     const promptMs = performance.now() - t0;
     llmStart = base + promptMs;
     emit({
@@ -86,7 +89,8 @@ export async function generateAnswer(req: AnswerRequest): Promise<AnswerResult> 
     let sawToken = false;
     const gen: GenerateResult = await client.generate({
       system: prompt.system, user: prompt.user, model, maxTokens: budget.maxAnswerTokens,
-      contextTokens: budget.contextTokens, firstTokenTimeoutMs: req.settings.llmFirstTokenTimeoutMs, signal: req.signal,
+      contextTokens: budget.contextTokens, firstTokenTimeoutMs: req.settings.llmFirstTokenTimeoutMs,
+      idleTimeoutMs: req.settings.llmIdleTimeoutMs, maxChars: answerCharLimit(budget.maxAnswerTokens), signal: req.signal,
       onToken: (t) => {
         if (!sawToken) {
           sawToken = true;

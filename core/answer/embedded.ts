@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 // Types only at the top: the module takes ~0.6 s to import, which Ollama users and the CLI should not pay.
 import type { Llama, LlamaContext, LlamaContextSequence, LlamaModel } from 'node-llama-cpp';
 import {
-  firstTokenTimeoutError, LlmError, tokensPerSecond,
+  GenerationWatch, LlmError, tokensPerSecond,
   type GenerateRequest, type GenerateResult, type LlmBackendClient, type ModelInfo,
 } from './backend.js';
 import { approxTokenCount } from './prompt.js';
@@ -115,11 +115,11 @@ export class EmbeddedClient implements LlmBackendClient {
     const path = model ? resolve(model) : this.modelPath;
     if (!path) {
       throw new LlmError('model-missing', 'No GGUF model file is chosen for answers.',
-        'Choose a GGUF file in Settings, or switch the answer backend to Ollama.');
+        'Choose a GGUF file in Settings, or switch the answer backend to Ollama.', { params: { path: '' } });
     }
     if (!existsSync(path)) {
       throw new LlmError('model-missing', `The GGUF model file ${path} does not exist.`,
-        'Choose an existing GGUF file in Settings, or import one.');
+        'Choose an existing GGUF file in Settings, or import one.', { params: { path } });
     }
     return path;
   }
@@ -152,7 +152,7 @@ export class EmbeddedClient implements LlmBackendClient {
       return { lib, path, model, context: null, hasChatTemplate, queue: Promise.resolve(), busy: Promise.resolve() };
     } catch (err) {
       throw new LlmError('load-failed', `The GGUF model ${path} could not be loaded: ${(err as Error).message}`,
-        'Check that the file is a complete GGUF model that fits in memory, or choose another one in Settings.', { cause: err });
+        'Check that the file is a complete GGUF model that fits in memory, or choose another one in Settings.', { cause: err, params: { path } });
     }
   }
 
@@ -173,19 +173,12 @@ export class EmbeddedClient implements LlmBackendClient {
     const abort = () => stop.abort();
     req.signal.addEventListener('abort', abort, { once: true });
     this.closing.signal.addEventListener('abort', abort, { once: true });
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      stop.abort();
-    }, req.firstTokenTimeoutMs);
+    const watch = new GenerationWatch(req, () => stop.abort());
     let stopped = false;
     const onTextChunk = (chunk: string) => {
       // Chunks the native side still produces after we answered the caller are not theirs any more.
-      if (chunk === '' || stopped || stop.signal.aborted) return;
-      if (firstTokenAt === null) {
-        firstTokenAt = performance.now();
-        clearTimeout(timer);
-      }
+      if (chunk === '' || stopped || stop.signal.aborted || !watch.progress(chunk.length)) return;
+      firstTokenAt ??= performance.now();
       text += chunk;
       req.onToken(chunk);
     };
@@ -199,17 +192,17 @@ export class EmbeddedClient implements LlmBackendClient {
       // answer as soon as it stops, and the next request waits (busy) until the native call has really finished.
       loaded.busy = generation.then(noop, noop).finally(() => sequence.dispose());
       await Promise.race([generation, aborted(stop.signal)]);
-      if (timedOut) throw firstTokenTimeoutError(req.model || loaded.path, req.firstTokenTimeoutMs);
+      if (watch.expired) throw watch.error(req.model || loaded.path);
       return this.result(text, start, firstTokenAt, sequence, stop.signal.aborted);
     } catch (err) {
-      if (timedOut) throw firstTokenTimeoutError(req.model || loaded.path, req.firstTokenTimeoutMs);
+      if (watch.expired) throw watch.error(req.model || loaded.path);
       if (stop.signal.aborted) return this.result(text, start, firstTokenAt, null, true);
       if (err instanceof LlmError) throw err;
       throw new LlmError('load-failed', `The embedded model failed while answering: ${(err as Error).message}`,
         'Try again; if it keeps failing, lower the context size in Settings or choose another GGUF file.', { cause: err });
     } finally {
       stopped = true;
-      clearTimeout(timer);
+      watch.stop();
       req.signal.removeEventListener('abort', abort);
       this.closing.signal.removeEventListener('abort', abort);
     }

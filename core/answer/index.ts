@@ -1,6 +1,6 @@
 // The answer stage's public face: what the engine, the CLI and the tests use.
 export {
-  LlmError, isLlmError, firstTokenTimeoutError,
+  LlmError, isLlmError, firstTokenTimeoutError, idleTimeoutError, answerTooLongError, answerCharLimit, GenerationWatch,
   type LlmBackendClient, type LlmErrorCode, type GenerateRequest, type GenerateResult, type ModelInfo,
 } from './backend.js';
 export { buildPrompt, approxTokenCount, detectQuestionLanguage, passageLabel, type PromptRequest, type BuiltPrompt } from './prompt.js';

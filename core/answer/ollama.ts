@@ -1,10 +1,10 @@
 // Ollama backend: streamed /api/chat through the official client, with every transport fault mapped to an LlmError.
 import { Ollama, type ChatResponse } from 'ollama';
 import {
-  firstTokenTimeoutError, LlmError, tokensPerSecond,
+  GenerationWatch, LlmError, tokensPerSecond,
   type GenerateRequest, type GenerateResult, type LlmBackendClient, type ModelInfo,
 } from './backend.js';
-import { guardedFetch, MalformedLineError } from './ndjson-guard.js';
+import { guardedFetch, MalformedLineError, ReplyTooLargeError } from './ndjson-guard.js';
 
 export const DEFAULT_OLLAMA_HOST = 'http://127.0.0.1:11434';
 
@@ -101,11 +101,7 @@ export class OllamaClient implements LlmBackendClient {
     if (req.signal.aborted) return finish(true);
 
     const { ctl, release } = this.track(req.signal);
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      ctl.abort();
-    }, req.firstTokenTimeoutMs);
+    const watch = new GenerationWatch(req, () => ctl.abort());
     const guard = guardedFetch(ctl.signal);
     const ollama = new Ollama({ host: this.host, fetch: guard.fetch });
     try {
@@ -118,8 +114,10 @@ export class OllamaClient implements LlmBackendClient {
       });
       for await (const part of stream) {
         const token = part.message?.content ?? '';
-        // A thinking model is alive while it thinks: that stops the first-token clock, but only content is shown.
-        if (token !== '' || (part.message?.thinking ?? '') !== '') clearTimeout(timer);
+        const thinking = part.message?.thinking ?? '';
+        // A thinking model is alive while it thinks: that feeds the watchdog, but only content is shown. Empty
+        // parts are not progress, so a server that sends nothing but those still times out.
+        if ((token !== '' || thinking !== '') && !watch.progress(token.length + thinking.length)) break;
         if (token !== '') {
           firstTokenAt ??= performance.now();
           text += token;
@@ -127,13 +125,14 @@ export class OllamaClient implements LlmBackendClient {
         }
         if (part.done) final = part;
       }
+      if (watch.expired) throw watch.error(req.model);
       return finish(false);
     } catch (err) {
-      if (timedOut) throw firstTokenTimeoutError(req.model, req.firstTokenTimeoutMs);
+      if (watch.expired) throw watch.error(req.model);
       if (req.signal.aborted || this.closed) return finish(true);
       throw this.toLlmError(err, { op: 'chat', model: req.model, responded: guard.responded, firstToken: firstTokenAt !== null });
     } finally {
-      clearTimeout(timer);
+      watch.stop();
       release();
     }
   }
@@ -146,12 +145,23 @@ export class OllamaClient implements LlmBackendClient {
   }
 
   private async metadata<T>(model: string | null, call: (o: Ollama) => Promise<T>): Promise<T> {
-    const guard = guardedFetch(AbortSignal.timeout(this.metadataTimeoutMs));
+    const deadline = AbortSignal.timeout(this.metadataTimeoutMs);
+    const guard = guardedFetch(deadline);
     try {
       return await call(new Ollama({ host: this.host, fetch: guard.fetch }));
     } catch (err) {
+      // A server that accepts the connection and then says nothing is busy or hung, not unreachable.
+      if (deadline.aborted) throw this.timedOut(model, err);
       throw this.toLlmError(err, { op: 'metadata', model, responded: guard.responded, firstToken: false });
     }
+  }
+
+  private timedOut(model: string | null, cause: unknown): LlmError {
+    const seconds = Math.round(this.metadataTimeoutMs / 100) / 10;
+    const what = model ? `looking up the model "${model}"` : 'listing its models';
+    return new LlmError('server-timeout', `Ollama at ${this.host} did not answer within ${seconds} s (${what}).`,
+      'Ollama may be busy loading a model: try again in a moment; if it keeps happening, check the Ollama server log or restart it with `ollama serve`.',
+      { cause, params: { host: this.host, seconds, ...(model ? { model } : {}) } });
   }
 
   /** One controller per request, aborted by the caller's signal and by close(); release() when done. */
@@ -171,26 +181,38 @@ export class OllamaClient implements LlmBackendClient {
 
   private noModelChosen(): LlmError {
     return new LlmError('model-missing', 'No Ollama model is chosen for answers.',
-      'Pick an installed model in Settings, or install one with `ollama pull llama3.2`.');
+      'Pick an installed model in Settings, or install one with `ollama pull llama3.2`.', { params: { model: '' } });
   }
 
   private toLlmError(err: unknown, at: Progress): LlmError {
     if (err instanceof LlmError) return err;
     const e = (err ?? {}) as { name?: string; message?: string; status_code?: number; cause?: { code?: string; message?: string } };
     const detail = e.message ?? String(err);
+    const host = this.host;
+    if (err instanceof ReplyTooLargeError) {
+      const size = `${Math.round(err.limitBytes / (1 << 20))} MB`;
+      return new LlmError('reply-too-large',
+        `The server at ${host} sent a ${err.what === 'line' ? 'stream line' : 'reply'} of more than ${size}; Ollama's are far smaller, so the answer was stopped.`,
+        'Check that the Ollama host in Settings points at Ollama itself, not another server or proxy.', { cause: err, params: { host, size } });
+    }
     if (err instanceof MalformedLineError || e.name === 'SyntaxError') {
-      return new LlmError('malformed-stream', `The server at ${this.host} sent a reply that is not Ollama's JSON.`,
-        'Check that the Ollama host in Settings points at Ollama, and update Ollama to a current version.', { cause: err });
+      return new LlmError('malformed-stream', `The server at ${host} sent a reply that is not Ollama's JSON.`,
+        'Check that the Ollama host in Settings points at Ollama, and update Ollama to a current version.', { cause: err, params: { host } });
     }
     if (e.name === 'ResponseError' && typeof e.status_code === 'number') {
-      if (e.status_code === 404 && at.model && /not found/i.test(detail)) return this.modelMissing(at.model, err);
-      return new LlmError('http-error', `Ollama answered HTTP ${e.status_code}: ${detail}`,
-        'Check the Ollama server log, then try again.', { cause: err });
+      const status = e.status_code;
+      if (status === 404 && at.model && /not found/i.test(detail)) return this.modelMissing(at.model, err);
+      // Ollama itself asks for no credentials: a 401/403 comes from a proxy or another server on that address.
+      const action = status === 401 || status === 403
+        ? 'Ollama itself needs no password, so a proxy or another server refused the request: check the Ollama host in Settings and that proxy\'s credentials.'
+        : 'Check the Ollama server log, then try again.';
+      return new LlmError('http-error', `Ollama at ${host} answered HTTP ${status}: ${detail}`, action,
+        { cause: err, params: { host, status, detail } });
     }
     if (!at.responded) {
       const why = e.cause?.code ?? e.cause?.message ?? detail;
-      return new LlmError('server-unreachable', `Ollama is not reachable at ${this.host} (${why}).`,
-        'Start Ollama with `ollama serve`, or correct the Ollama host in Settings.', { cause: err });
+      return new LlmError('server-unreachable', `Ollama is not reachable at ${host} (${why}).`,
+        'Start Ollama with `ollama serve`, or correct the Ollama host in Settings.', { cause: err, params: { host, reason: why } });
     }
     // The client turns an {"error": ...} line into a plain Error; before any token that is how Ollama reports a
     // model that failed to load (out of memory, unsupported file).
@@ -206,7 +228,7 @@ export class OllamaClient implements LlmBackendClient {
     if (plainServerError && !at.firstToken) {
       if (at.model && /not found/i.test(detail)) return this.modelMissing(at.model, err);
       return new LlmError('load-failed', `Ollama could not run "${at.model}": ${detail}`,
-        'Check that the model fits in memory (try a smaller one), or see the Ollama server log.', { cause: err });
+        'Check that the model fits in memory (try a smaller one), or see the Ollama server log.', { cause: err, params: { model: at.model ?? '', detail } });
     }
     return new LlmError('stream-broken', `The connection to Ollama broke while the answer was streaming (${detail}).`,
       'Try again; if it keeps happening, restart Ollama with `ollama serve`.', { cause: err });
@@ -214,7 +236,7 @@ export class OllamaClient implements LlmBackendClient {
 
   private modelMissing(model: string, cause: unknown): LlmError {
     return new LlmError('model-missing', `The model "${model}" is not installed in Ollama.`,
-      `Install it with \`ollama pull ${model}\`, or pick an installed model in Settings.`, { cause });
+      `Install it with \`ollama pull ${model}\`, or pick an installed model in Settings.`, { cause, params: { model } });
   }
 }
 

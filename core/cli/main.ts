@@ -1,33 +1,58 @@
 // localrag: the engine from a terminal. Commands and their --json output are a stable interface for scripts.
 import { EXIT, UsageError } from './args.js';
-import { EXECUTION_PROVIDERS } from '../contract/vocabulary.js';
+import { interrupted } from './interrupt.js';
+import { describeError } from './messages.js';
+import { commandUsage, COMMANDS as SPECS, mainUsage } from './usage.js';
+import { packageVersion } from './version.js';
 
-const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> }> = {
-  index: { summary: 'index <folder...>          add folders and index them (incremental)', load: () => import('./commands/index.js') },
-  search: { summary: 'search "<question>"        retrieve and rerank; --mode none|bi|cross|mixlm --alpha A --top-n N', load: () => import('./commands/search.js') },
-  ask: { summary: 'ask "<question>"           answer with citations; --llm ollama|embedded --model M', load: () => import('./commands/ask.js') },
-  eval: { summary: 'eval <collection-dir>      metrics per mode; --grid for the N x alpha grid', load: () => import('./commands/eval.js') },
-  bench: { summary: 'bench index|query|rerank   run a benchmark (same as npm run bench:<name>)', load: () => import('./commands/bench.js') },
-  serve: { summary: 'serve [--port P]           the app in a browser, on 127.0.0.1 only', load: () => import('./commands/serve.js') },
-  models: { summary: 'models list|download|import|synth   manage the ONNX models', load: () => import('./commands/models.js') },
-  status: { summary: 'status                     folders, counts, models, LLM', load: () => import('./commands/status.js') },
-  doctor: { summary: 'doctor [--check]           compare the vector index with SQLite vector by vector; repair', load: () => import('./commands/doctor.js') },
+const COMMANDS: Record<string, { load: () => Promise<{ run(argv: string[]): Promise<number> }> }> = {
+  index: { load: () => import('./commands/index.js') },
+  search: { load: () => import('./commands/search.js') },
+  ask: { load: () => import('./commands/ask.js') },
+  eval: { load: () => import('./commands/eval.js') },
+  bench: { load: () => import('./commands/bench.js') },
+  serve: { load: () => import('./commands/serve.js') },
+  models: { load: () => import('./commands/models.js') },
+  status: { load: () => import('./commands/status.js') },
+  doctor: { load: () => import('./commands/doctor.js') },
 };
 
-function usage(): string {
-  return ['usage: localrag <command> [options]', '', ...Object.values(COMMANDS).map((c) => `  ${c.summary}`), '',
-    `common options: --store <dir> --models <dir> --json --provider ${EXECUTION_PROVIDERS.join('|')} --embedder <id> --cross-encoder <id>`].join('\n');
+/** --help or -h before any `--`: the command prints its usage and does nothing else (no store, no port, no models). */
+function wantsHelp(argv: string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end < 0 ? argv : argv.slice(0, end)).some((a) => a === '--help' || a === '-h');
+}
+
+/** The subcommand a models/bench help is about: the first word that names one. */
+function subcommandOf(name: string, argv: string[]): string | undefined {
+  return argv.find((a) => SPECS[name]?.subcommands?.[a] !== undefined);
 }
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-v') {
+    console.log(`localrag ${packageVersion()}`);
+    return EXIT.ok;
+  }
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    console.log(usage());
+    const topic = name === 'help' ? rest[0] : undefined;
+    if (topic && COMMANDS[topic]) console.log(commandUsage(topic, subcommandOf(topic, rest.slice(1))));
+    else if (name) console.log(mainUsage());
+    else process.stderr.write(`${mainUsage()}\n`);
     return name ? EXIT.ok : EXIT.usage;
   }
   const command = COMMANDS[name];
-  if (!command) throw new UsageError(`unknown command "${name}" (try: ${Object.keys(COMMANDS).join(', ')})`);
-  return (await command.load()).run(rest);
+  if (!command) throw new UsageError(`unknown command "${name}" (commands: ${Object.keys(COMMANDS).join(', ')}; see \`localrag --help\`)`);
+  if (wantsHelp(rest)) {
+    console.log(commandUsage(name, subcommandOf(name, rest)));
+    return EXIT.ok;
+  }
+  try {
+    return await (await command.load()).run(rest);
+  } catch (err) {
+    if (err instanceof UsageError && !/--help/.test(err.message)) err.message += `; see \`localrag ${name} --help\``;
+    throw err;
+  }
 }
 
 // `localrag search ... | head` closes the pipe early: that is the reader being done, not an error.
@@ -36,10 +61,11 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => { if (err.code === 'E
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (err: unknown) => {
-    const e = err as Error & { appError?: { message: string; action?: string } };
-    const line = e.appError ? `${e.appError.message}${e.appError.action ? ` ${e.appError.action}` : ''}` : e.message;
+    const e = err as Error & { appError?: { code: string; message: string; action?: string; params?: Record<string, string | number> } };
+    const line = e.appError ? describeError(e.appError) : e.message;
     process.stderr.write(`localrag: ${line.split('\n')[0]}\n`);
-    if (process.env.LOCALRAG_DEBUG) console.error(err);
-    process.exitCode = err instanceof UsageError ? EXIT.usage : EXIT.error;
+    if (process.env.LOCALRAG_DEBUG || process.argv.includes('--verbose')) console.error(err);
+    // Work stopped by Ctrl-C (a search, a download, an evaluation) ends like every interrupted command: 130.
+    process.exitCode = err instanceof UsageError ? EXIT.usage : interrupted() ? EXIT.interrupted : EXIT.error;
   },
 );

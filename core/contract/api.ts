@@ -2,9 +2,11 @@
 // Types only plus the method/event name lists: the renderer imports this file and nothing else from core/.
 import type { Settings } from './settings.js';
 import type { FileState, LlmBackend, ModelRole, Normalisation, RerankMode, VectorIndexKind, VectorState } from './vocabulary.js';
+import type { HistoryState, StandaloneMethod } from './vocabulary.js';
 
 export type { Settings } from './settings.js';
 export type { FileState, LlmBackend, ModelRole, Normalisation, RerankMode, VectorIndexKind, VectorState } from './vocabulary.js';
+export type { HistoryState, StandaloneMethod } from './vocabulary.js';
 
 /** An error the UI can show: a stable code, one sentence for the user, and what to do next. */
 export interface AppError {
@@ -32,7 +34,9 @@ export interface StageTiming {
 export type StageName =
   | 'embedQuery' | 'faiss' | 'bm25' | 'fuse'
   | 'bi' | 'cross' | 'fusion'
-  | 'prompt' | 'llmFirstToken' | 'llmTotal';
+  | 'prompt' | 'llmFirstToken' | 'llmTotal'
+  /** A follow-up question rewritten to stand alone (by the LLM, or from the previous question's key terms). */
+  | 'rewrite';
 
 // ---------- library / indexing ----------
 
@@ -62,6 +66,8 @@ export interface IndexProgress {
   currentFile?: string;
   skipped: number;
   error?: AppError;
+  /** 0..1 by estimated time (reading files and embedding go at different speeds); 1 when done. */
+  fractionDone?: number;
 }
 
 export interface IndexSummary {
@@ -79,6 +85,8 @@ export interface IndexSummary {
   skipped: FileStatus[];
   /** Set when the embedder is missing: text is indexed and BM25 works, vectors come later. */
   dense: ComponentState;
+  /** The run was cancelled: the counts say what was done; the next run resumes from there. */
+  cancelled?: boolean;
 }
 
 export type ComponentState = { status: 'ok' } | { status: 'model-missing' | 'unavailable'; error: AppError };
@@ -214,14 +222,65 @@ export interface AnswerResult {
   timings: StageTiming[];
   llm: LlmStats | null;
   error?: AppError;
+  /** The conversation this question belongs to (set by the engine's ask). */
+  conversationId?: string;
+  /** What retrieval ran on: the question itself, or a follow-up rewritten to stand alone. */
+  standaloneQuestion?: string;
+  standaloneMethod?: StandaloneMethod;
 }
 
 export interface HistoryEntry {
   requestId: string;
   question: string;
   askedAt: string;
-  status: AnswerResult['status'];
+  /** 'running' only while the answer is being written; a crash is repaired to 'failed' at the next start. */
+  status: HistoryState;
   answer: string;
+  conversationId?: string | null;
+  standaloneQuestion?: string | null;
+  error?: AppError;
+}
+
+// ---------- conversations ----------
+
+export interface Conversation {
+  id: string;
+  title: string;
+  createdAt: string;
+  updatedAt: string;
+  /** How many questions were asked in it. */
+  questions: number;
+}
+
+export interface ConversationTurn extends HistoryEntry {
+  standaloneQuestion: string;
+  standaloneMethod: StandaloneMethod;
+  /** The whole answer (sources, citations, timings) once it ended; null while running or when it never finished. */
+  result: AnswerResult | null;
+}
+
+export interface ConversationDetail extends Conversation {
+  /** Oldest first. */
+  turns: ConversationTurn[];
+}
+
+export interface ConversationExport {
+  /** A suggested file name, e.g. "wing-flutter.md". */
+  fileName: string;
+  markdown: string;
+}
+
+/** Sent as soon as reranking is done (dropped: null) and again once the prompt is fitted, before the first token. */
+export interface AnswerSources {
+  requestId: string;
+  conversationId: string;
+  question: string;
+  standaloneQuestion: string;
+  standaloneMethod: StandaloneMethod;
+  /** The passages for the LLM, numbered 1..k as the answer cites them. */
+  sources: RerankedCandidate[];
+  /** Numbers in `sources` that did not fit the LLM's context window; null until the prompt is fitted. */
+  dropped: number[] | null;
 }
 
 // ---------- status ----------
@@ -245,6 +304,8 @@ export interface EngineStatus {
   chunksWithoutVectors?: number;
   /** Where each loaded model really runs, measured once per session (absent for a model that is not loaded). */
   execution?: { embedder?: ExecutionReport; crossEncoder?: ExecutionReport };
+  /** Every model folder in the models folder, for the Settings pickers. */
+  installed?: ModelStatus[];
 }
 
 // ---------- vector integrity ----------
@@ -332,6 +393,8 @@ export interface AskRequest {
   requestId: string;
   question: string;
   params?: Partial<RerankParams>;
+  /** Ask as a follow-up in this conversation; without it the question starts a new one. */
+  conversationId?: string;
 }
 
 export interface LocalRagApi {
@@ -346,6 +409,7 @@ export interface LocalRagApi {
   /** Re-fuse cached scores of an earlier search with new alpha / normalisation / k / N. */
   refuse(req: RefuseRequest): Promise<SearchResult>;
   ask(req: AskRequest): Promise<AnswerResult>;
+  /** Cancels by id: an answer (its requestId), an index run (the runId of its progress) or a model download (the model id). */
   cancel(req: { requestId: string }): Promise<{ cancelled: boolean }>;
   getPassage(req: { chunkId: number }): Promise<Passage & { documentText?: string }>;
   history(req: { limit?: number }): Promise<HistoryEntry[]>;
@@ -355,6 +419,13 @@ export interface LocalRagApi {
   getEvalReport(req: { collection?: string }): Promise<EvalReport | null>;
   /** Compares the vector index with SQLite vector by vector; repairs what differs unless checkOnly. */
   checkVectors(req: { checkOnly?: boolean }): Promise<VectorCheckReport>;
+  /** Most recently used first; `query` keeps those whose title, questions or answers contain it. */
+  listConversations(req: { query?: string; limit?: number }): Promise<Conversation[]>;
+  getConversation(req: { id: string }): Promise<ConversationDetail>;
+  renameConversation(req: { id: string; title: string }): Promise<Conversation>;
+  deleteConversation(req: { id: string }): Promise<{ deleted: boolean }>;
+  /** The conversation as Markdown: each question, its answer, and its sources numbered as the answer cites them. */
+  exportConversation(req: { id: string }): Promise<ConversationExport>;
 }
 
 export type ApiMethod = keyof LocalRagApi;
@@ -368,6 +439,7 @@ export interface LocalRagEvents {
   onAnswerDone: AnswerResult;
   onIndexProgress: IndexProgress;
   onDownloadProgress: DownloadProgress;
+  onAnswerSources: AnswerSources;
 }
 
 export type EventName = keyof LocalRagEvents;
@@ -377,10 +449,12 @@ export const API_METHODS = [
   'getStatus', 'getSettings', 'updateSettings', 'addFolder', 'removeFolder', 'reindex', 'listFiles',
   'search', 'refuse', 'ask', 'cancel', 'getPassage', 'history', 'listLlmModels', 'importModel',
   'downloadModel', 'getEvalReport', 'checkVectors',
+  'listConversations', 'getConversation', 'renameConversation', 'deleteConversation', 'exportConversation',
 ] as const satisfies readonly ApiMethod[];
 
 export const EVENT_NAMES = [
   'onAnswerToken', 'onStageTiming', 'onAnswerDone', 'onIndexProgress', 'onDownloadProgress',
+  'onAnswerSources',
 ] as const satisfies readonly EventName[];
 
 /** What a transport must give the renderer: calls and a subscription. */

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { ApiMethod, ApiRequest } from './api.js';
 import { API_METHODS } from './api.js';
-import { SettingsSchema } from './settings.js';
+import { SettingsError, SettingsSchema, settingsProblem } from './settings.js';
 import { FILE_STATES, MODEL_ROLES, NORMALISATIONS, RERANK_MODES } from './vocabulary.js';
 import { AppErrorException } from './app-error.js';
 
@@ -37,7 +37,7 @@ export const REQUEST_SCHEMAS = {
   listFiles: z.object({ state: z.enum(FILE_STATES).optional() }).strict(),
   search: z.object({ question, params: rerankParams.optional(), retrieveK: z.number().int().min(1).max(1000).optional() }).strict(),
   refuse: z.object({ queryId: id, params: rerankParams }).strict(),
-  ask: z.object({ requestId: id, question, params: rerankParams.optional() }).strict(),
+  ask: z.object({ requestId: id, question, params: rerankParams.optional(), conversationId: id.optional() }).strict(),
   cancel: z.object({ requestId: id }).strict(),
   getPassage: z.object({ chunkId: z.number().int().min(0) }).strict(),
   history: z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict(),
@@ -46,6 +46,11 @@ export const REQUEST_SCHEMAS = {
   downloadModel: z.object({ id }).strict(),
   getEvalReport: z.object({ collection: z.string().min(1).max(200).optional() }).strict(),
   checkVectors: z.object({ checkOnly: z.boolean().optional() }).strict(),
+  listConversations: z.object({ query: z.string().max(500).optional(), limit: z.number().int().min(1).max(1000).optional() }).strict(),
+  getConversation: z.object({ id }).strict(),
+  renameConversation: z.object({ id, title: z.string().trim().min(1, 'the name is empty').max(200) }).strict(),
+  deleteConversation: z.object({ id }).strict(),
+  exportConversation: z.object({ id }).strict(),
 } satisfies { [M in ApiMethod]: z.ZodType<ApiRequest<M>> };
 
 /** Thrown (and sent over the wire as its `appError`) when a payload does not match its method's schema. */
@@ -65,6 +70,8 @@ export function validateRequest<M extends ApiMethod>(method: M | string, payload
     });
   }
   const result = REQUEST_SCHEMAS[method].safeParse(payload ?? {});
+  // A settings change is the user's own input: its problems are worded per setting, as the Settings screen names them.
+  if (!result.success && method === 'updateSettings') throw new SettingsError(settingsProblem(result.error.issues, payload));
   if (!result.success) {
     const fields = result.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ');
     throw new RequestValidationError({

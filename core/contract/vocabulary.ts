@@ -55,3 +55,11 @@ export type FileProblemCode = (typeof FILE_PROBLEMS)[number];
 /** Notes on a file that was indexed, but not exactly as written: FileStatus.note.code. */
 export const FILE_NOTES = ['decoded-as', 'decoded-with-losses', 'pdf-page-limit', 'pdf-time-limit'] as const;
 export type FileNoteCode = (typeof FILE_NOTES)[number];
+
+/** Where an answer's history row stands: 'running' until it ends in one of the other three (a crash included). */
+export const HISTORY_STATES = ['running', 'done', 'failed', 'cancelled'] as const;
+export type HistoryState = (typeof HISTORY_STATES)[number];
+
+/** How a follow-up question became the standalone question retrieval ran on. */
+export const STANDALONE_METHODS = ['first-question', 'llm', 'key-terms'] as const;
+export type StandaloneMethod = (typeof STANDALONE_METHODS)[number];

@@ -1,10 +1,12 @@
 // The bi-encoder: texts in, unit vectors out, batched and padded only to the longest item in each batch.
 import type { Settings } from '../contract/settings.js';
-import { openSession, runBert, type OnnxSession } from './onnx-session.js';
+import { batchTokensFor, openSession, runBert, type OnnxSession } from './onnx-session.js';
 import { checkEmbeddingWidth, pickEmbeddingOutput } from './model-io.js';
 import { profileFor, type ModelProfile } from './profiles.js';
 import { loadTokenizer, padBatch, type Encoded, type TextTokenizer } from './tokenizer.js';
 import { modelFingerprint } from '../models/fingerprint.js';
+import { batchesOf } from './batches.js';
+
 
 export interface EmbedStats {
   ms: number;
@@ -33,14 +35,16 @@ export class Embedder {
   static async load(opts: EmbedderOptions): Promise<Embedder> {
     const profile = profileFor(opts.id, opts.modelDir, 'embedder');
     const tokenizer = await loadTokenizer(opts.modelDir);
-    // The probe: a batch of the sizes indexing sends, whose outputs must be usable vectors of the config's width.
-    const texts = Array.from({ length: 4 }, (_, i) => profile.passagePrefix + 'probe passage about lift and drag '.repeat(2 + i * 6));
-    const probeBatch = padBatch(texts.map((t) => tokenizer.encode(t, profile.maxLength)), tokenizer.padId);
+    // The probe: a batch of the sizes indexing sends (one short text when not timed), whose outputs must be usable
+    // vectors of the config's width.
+    const batchOf = (n: number) => padBatch(Array.from({ length: n }, (_, i) =>
+      tokenizer.encode(profile.passagePrefix + 'probe passage about lift and drag '.repeat(2 + i * 6), profile.maxLength)), tokenizer.padId);
+    const probes = { timed: batchOf(4), quick: batchOf(1) };
     let dim = 0;
     const onnx = await openSession({
       modelDir: opts.modelDir, preferQuantized: opts.settings.preferQuantized, setting: opts.settings.executionProvider, log: opts.log,
-      probe: async (s) => {
-        const result = await runBert(s, probeBatch);
+      probe: async (s, timed) => {
+        const result = await runBert(s, timed ? probes.timed : probes.quick);
         const out = pickEmbeddingOutput(result, s.outputNames, s.modelPath);
         dim = out.tensor.dims[out.tensor.dims.length - 1]!;
         checkEmbeddingWidth(dim, s.modelPath, result, out.name);
@@ -71,8 +75,13 @@ export class Embedder {
     const order = encoded.map((_, i) => i).sort((a, b) => encoded[a]!.ids.length - encoded[b]!.ids.length);
     const out = new Array<Float32Array>(texts.length);
     const t0 = performance.now();
-    for (let start = 0; start < order.length; start += this.batchSize) {
-      const idx = order.slice(start, start + this.batchSize);
+    // Batches are capped in padded tokens too (batchTokensFor: 1,024 on the CPU). Peak memory follows the largest
+    // batch: its attention scores alone are rows x heads x length^2 floats (32 x 12 x 512^2 x 4 B = 400 MB at the old
+    // fixed 32 rows), and ORT's arena keeps that peak for the session's life. Embedding 200 Cranfield abstracts (up
+    // to 512 tokens) peaked at 1,424 MiB RSS with 32 rows; 802 / 541 / 461 MiB with 4,096 / 2,048 / 1,024 tokens per
+    // batch, in about the same time. `npm run bench:index` prints indexing's peak RSS beside the raw embedder.
+    for (const positions of batchesOf(order.map((i) => encoded[i]!.ids.length), this.batchSize, batchTokensFor(this.onnx.provider))) {
+      const idx = positions.map((k) => order[k]!);
       const vectors = await this.run(idx.map((i) => encoded[i]!));
       idx.forEach((i, j) => { out[i] = vectors[j]!; });
       if (stats) { stats.batches++; stats.tokens += idx.reduce((s, i) => s + encoded[i]!.ids.length, 0); }

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import ort from 'onnxruntime-node';
 import type { Settings } from '../contract/settings.js';
 import { providerUnavailableReason } from './gpu-adapters.js';
+import { cpuSessionOptions } from './session-options.js';
 
 export type ProviderSetting = Settings['executionProvider'];
 
@@ -81,8 +82,11 @@ export interface OpenSessionOptions {
   preferQuantized: boolean;
   setting: ProviderSetting;
   log?: (line: string) => void;
-  /** One realistic run that throws when the outputs are unusable; its time decides between a GPU and the CPU. */
-  probe: (s: OnnxSession) => Promise<void>;
+  /**
+   * One run that throws when the outputs are unusable. `timed`: its time decides between a GPU and the CPU, so it
+   * should be a realistic batch; otherwise a small one that only checks the outputs keeps loading fast.
+   */
+  probe: (s: OnnxSession, timed: boolean) => Promise<void>;
 }
 
 /**
@@ -138,7 +142,7 @@ async function tryProvider(modelPath: string, provider: string, probe: OpenSessi
   let session: ort.InferenceSession;
   try {
     session = await factory(modelPath, provider, {
-      graphOptimizationLevel: 'all', logSeverityLevel: provider === 'cpu' ? 3 : 4,
+      ...cpuSessionOptions(), logSeverityLevel: provider === 'cpu' ? 3 : 4,
       enableProfiling: true, profileFilePrefix: join(profileDir, 'probe'),
     });
   } catch (err) {
@@ -147,9 +151,9 @@ async function tryProvider(modelPath: string, provider: string, probe: OpenSessi
   }
   const s: OnnxSession = { session, provider, modelPath, fallbackReason: null, inputNames: session.inputNames, outputNames: session.outputNames };
   try {
-    if (timed) await probe(s);
+    if (timed) await probe(s, true);
     const t0 = performance.now();
-    await probe(s);
+    await probe(s, timed);
     s.probeMs = { [provider]: performance.now() - t0 };
     s.placement = readPlacement(session, profileDir);
     return { session: s };
@@ -196,7 +200,7 @@ export async function createOnnxSession(modelPath: string, setting: ProviderSett
   ort.env.logLevel = 'fatal';
   for (const provider of providerOrder(setting)) {
     try {
-      const session = await factory(modelPath, provider, { graphOptimizationLevel: 'all', logSeverityLevel: provider === 'cpu' ? 3 : 4 });
+      const session = await factory(modelPath, provider, { ...cpuSessionOptions(), logSeverityLevel: provider === 'cpu' ? 3 : 4 });
       const fallbackReason = reasons.length ? reasons.join('; ') : null;
       if (fallbackReason) log(`onnx: ${fallbackReason}; running ${modelPath} on ${provider}`);
       return { session, provider, modelPath, fallbackReason, inputNames: session.inputNames, outputNames: session.outputNames };

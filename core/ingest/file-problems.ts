@@ -27,6 +27,7 @@ export function reasonLine(e: AppError): string {
 
 export function formatMB(bytes: number): string {
   const mb = bytes / (1024 * 1024);
+  if (mb >= 1024) return `${(mb / 1024).toFixed(1)} GB`;
   return mb >= 10 ? `${Math.round(mb)} MB` : `${mb.toFixed(mb >= 1 ? 1 : 2)} MB`;
 }
 

@@ -9,7 +9,9 @@ import type { Db } from '../store/db.js';
 import { documentsIn, markSkipped, removeDocument, replaceDocument, getDocument, type DocumentInfo } from '../store/documents.js';
 import { chunksWithoutVectors, countChunksWithoutVectors, storeVectors, type VectorIndex } from '../store/vector-index.js';
 import { approxTokenCounter, chunkDocument } from './chunk.js';
-import { parseFile } from './parse/index.js';
+import { parseFile, type ParseOptions } from './parse/index.js';
+import type { OwnDirs } from './own-dirs.js';
+import { ProgressEstimate } from './progress-estimate.js';
 import { walkFolder } from './walk.js';
 
 export interface IndexerDeps {
@@ -21,6 +23,10 @@ export interface IndexerDeps {
   onProgress?: (p: IndexProgress) => void;
   signal?: AbortSignal;
   maxFileBytes?: number;
+  /** localrag's store and models folders: never indexed, even inside an indexed folder. */
+  ownDirs?: OwnDirs;
+  /** What parsing one file may cost (defaults in parse/budget.ts). */
+  parse?: Pick<ParseOptions, 'budget' | 'inline'>;
 }
 
 const SAVE_EVERY_MS = 30_000;
@@ -43,15 +49,9 @@ export async function indexFolders(folders: string[], deps: IndexerDeps): Promis
     runId, phase: 'scanning', filesDone: 0, filesTotal: 0, chunksDone: 0, chunksTotal: countChunksWithoutVectors(db),
     chunksPerSecond: 0, etaSeconds: null, skipped: 0,
   };
+  const estimate = new ProgressEstimate(Boolean(deps.embedder && deps.vectors), () => performance.now(), started);
   const emit = () => {
-    const secs = (performance.now() - started) / 1000;
-    progress.chunksPerSecond = secs > 0 ? progress.chunksDone / secs : 0;
-    const filesLeft = progress.filesTotal - progress.filesDone;
-    const perFile = progress.filesDone ? secs / progress.filesDone : null;
-    const chunksLeft = progress.chunksTotal - progress.chunksDone;
-    progress.etaSeconds = perFile !== null && progress.chunksPerSecond > 0
-      ? Math.max(filesLeft * perFile, chunksLeft / progress.chunksPerSecond)
-      : perFile !== null ? filesLeft * perFile : null;
+    Object.assign(progress, estimate.estimate(progress));
     deps.onProgress?.({ ...progress });
   };
   const key = chunkerKey(deps.embedder, deps.settings);
@@ -74,7 +74,9 @@ export async function indexFolders(folders: string[], deps: IndexerDeps): Promis
       pending = rows.length < batch ? 0 : Math.max(0, pending - rows.length);
       if (rows.length === 0) return;
       progress.phase = 'embedding';
+      const embedStart = performance.now();
       const vectors = await deps.embedder.embedPassages(rows.map((r) => r.text));
+      estimate.embedded(performance.now() - embedStart, rows.length);
       storeVectors(db, rows.map((r) => r.id), vectors);
       deps.vectors.add(rows.map((r) => r.id), vectors);
       summary.vectorsAdded += rows.length;
@@ -90,7 +92,7 @@ export async function indexFolders(folders: string[], deps: IndexerDeps): Promis
       emit();
       const known = documentsIn(db, folder);
       const entries = [];
-      for await (const entry of walkFolder(folder, { maxFileBytes: deps.maxFileBytes })) entries.push(entry);
+      for await (const entry of walkFolder(folder, { maxFileBytes: deps.maxFileBytes, ownDirs: deps.ownDirs })) entries.push(entry);
       progress.filesTotal += entries.length;
       summary.filesSeen += entries.length;
       progress.phase = 'indexing';
@@ -101,6 +103,8 @@ export async function indexFolders(folders: string[], deps: IndexerDeps): Promis
       for (const entry of entries) {
         if (deps.signal?.aborted) break;
         progress.currentFile = entry.relPath;
+        const fileStart = performance.now();
+        const chunksBefore = progress.chunksTotal;
         const info: DocumentInfo = { path: entry.path, folder, hash: null, size: 'size' in entry ? entry.size ?? 0 : 0, mtimeMs: 'mtimeMs' in entry ? entry.mtimeMs ?? 0 : 0 };
         if ('skipped' in entry && entry.skipped) {
           dropVectors(markSkipped(db, info, 'skipped', entry.reason, entry.problem));
@@ -109,6 +113,7 @@ export async function indexFolders(folders: string[], deps: IndexerDeps): Promis
           await indexOne(info, known.get(entry.path));
         }
         progress.filesDone++;
+        estimate.fileDone(performance.now() - fileStart, progress.chunksTotal - chunksBefore);
         emit();
         await embedPending(false);
       }
@@ -123,8 +128,8 @@ export async function indexFolders(folders: string[], deps: IndexerDeps): Promis
     deps.vectors?.save();
     summary.ms = performance.now() - started;
     progress.currentFile = undefined;
-    progress.etaSeconds = 0;
-    emit();
+    Object.assign(progress, estimate.estimate(progress), { etaSeconds: 0 }, progress.phase === 'done' ? { fractionDone: 1 } : {});
+    deps.onProgress?.({ ...progress });
     db.prepare('UPDATE runs SET finished_at = ?, summary = ? WHERE id = ?').run(new Date().toISOString(), JSON.stringify({ ...summary, skipped: summary.skipped.length }), runId);
   }
   return summary;
@@ -136,7 +141,7 @@ export async function indexFolders(folders: string[], deps: IndexerDeps): Promis
     }
     // One read per changed file: the parser hashes exactly the bytes it parsed, so the stored hash always
     // describes the stored chunks.
-    const parsed = await parseFile(info.path, { maxBytes: deps.maxFileBytes });
+    const parsed = await parseFile(info.path, { ...deps.parse, maxBytes: deps.maxFileBytes });
     if (!parsed.ok) {
       // A file being written is not broken: it stays pending and the next run (or the watcher) takes it again.
       const state = parsed.code === 'changed-during-read' ? 'pending' : parsed.code === 'empty' ? 'skipped' : 'error';

@@ -5,6 +5,7 @@ import { readdir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { errnoOf, fsProblem, problems, reasonLine, type FileProblem, type Thing } from './file-problems.js';
 import { IgnoreRules, isHiddenOrVendored } from './ignore-rules.js';
+import { OwnDirMatcher, type OwnDirs } from './own-dirs.js';
 
 export { IgnoreRules, isHiddenOrVendored } from './ignore-rules.js';
 
@@ -30,6 +31,8 @@ export type WalkEntry = WalkFile | WalkSkipped;
 export interface WalkOptions {
   /** Files above this many bytes are reported as skipped (too large) instead of listed. */
   maxFileBytes?: number;
+  /** localrag's store and models folders: reported once as never indexed, never entered. */
+  ownDirs?: OwnDirs;
 }
 
 /** For the watcher and one-off checks: is `path` (absolute) ignored under folder `root`? */
@@ -74,6 +77,12 @@ export async function* walkFolder(root: string, opts: WalkOptions = {}): AsyncIt
     return;
   }
 
+  const own = new OwnDirMatcher(opts.ownDirs);
+  const ownProblem = own.problemFor(absRoot) ?? own.problemFor(rootReal);
+  if (ownProblem) {
+    yield skip(absRoot, ownProblem);
+    return;
+  }
   const rules = new IgnoreRules(absRoot);
   /** Real path of every folder entered -> where it was first entered, so loops and duplicates are caught. */
   const seen = new Map<string, string>([[rootReal, absRoot]]);
@@ -113,6 +122,11 @@ export async function* walkFolder(root: string, opts: WalkOptions = {}): AsyncIt
       }
       if (isDir) {
         const real = await realpath(abs).catch(() => abs);
+        const ownDir = own.problemFor(abs) ?? own.problemFor(real);
+        if (ownDir) {
+          yield skip(abs, ownDir);
+          continue;
+        }
         seen.set(real, abs);
         yield* walkDir(abs);
         continue;
@@ -152,6 +166,11 @@ export async function* walkFolder(root: string, opts: WalkOptions = {}): AsyncIt
     }
     if (realParent === real || realParent.startsWith(real + sep)) {
       yield skip(link, problems.symlinkToAncestor(relative(absRoot, seen.get(real) ?? real) || '.'));
+      continue;
+    }
+    const ownDir = own.problemFor(real);
+    if (ownDir) {
+      yield skip(link, ownDir);
       continue;
     }
     const first = seen.get(real);

@@ -4,6 +4,7 @@ import { lstatSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { watch } from 'chokidar';
 import { IgnoreRules } from './ignore-rules.js';
+import { OwnDirMatcher, type OwnDirs } from './own-dirs.js';
 
 export interface FolderChanges {
   /** Files added or modified (absolute paths). */
@@ -19,6 +20,8 @@ export interface WatchOptions {
   maxWaitMs?: number;
   /** Watcher errors (e.g. too many watched files); ignored when not given. */
   onError?: (err: Error) => void;
+  /** localrag's store and models folders: their own writes must never look like changed documents. */
+  ownDirs?: OwnDirs;
 }
 
 export interface FolderWatcher {
@@ -67,11 +70,13 @@ export function watchFolders(folders: string[], onChange: (changes: FolderChange
 
   const realRoots = rules.map((r) => realOrSelf(r.root));
 
+  const own = new OwnDirMatcher(opts.ownDirs);
   const isGitignore = (path: string): boolean => basename(path) === '.gitignore';
   const ignored = (path: string, stats?: { isDirectory(): boolean }): boolean => {
     const abs = resolve(path);
     const r = rulesFor(abs);
     if (!r) return false;
+    if (own.problemFor(abs)) return true;
     if (isLoopOrAlias(abs, realRoots)) return true;
     // .gitignore files are watched (only) so that edits to them refresh the rules.
     if (isGitignore(abs)) return r.isIgnored(dirname(abs), true);

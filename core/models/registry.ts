@@ -3,6 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { AppError, ModelRole, ModelStatus } from '../contract/api.js';
+import { isModelName } from '../contract/settings.js';
 import { KNOWN_PROFILES } from '../embed/profiles.js';
 import { checkFolder, isDir } from './layout.js';
 import { markerFiles, provenanceOf, readMarker } from './marker.js';
@@ -22,7 +23,7 @@ export function resolveModelDir(modelsDir: string, idOrPath: string): string {
 
 /** A model id becomes a folder name: one path segment, no tricks. */
 export function isValidModelId(id: string): boolean {
-  return /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(id) && !id.endsWith(PARTIAL_SUFFIX) && !id.includes('..');
+  return isModelName(id) && !id.endsWith(PARTIAL_SUFFIX);
 }
 
 export function assertValidModelId(id: string): void {

@@ -6,6 +6,9 @@ import { checkLogits } from '../embed/model-io.js';
 import { profileFor, type ModelProfile } from '../embed/profiles.js';
 import { loadTokenizer, padBatch, type Encoded, type TextTokenizer } from '../embed/tokenizer.js';
 import { modelFingerprint } from '../models/fingerprint.js';
+import { batchesOf } from '../embed/batches.js';
+
+export { batchesOf };
 
 export type CrossSettings = Pick<Settings, 'executionProvider' | 'preferQuantized' | 'crossBatchSize' | 'crossMaxLength'>;
 
@@ -15,6 +18,8 @@ export interface CrossEncoderOptions {
   settings: CrossSettings;
   /** Padded tokens per batch at most (rows x longest); see DEFAULT_BATCH_TOKENS. */
   batchTokens?: number;
+  /** Pairs per model call; default QUANTIZED_PAIRS_PER_CALL for int8, crossBatchSize for fp32 (benchmarks vary it). */
+  pairsPerCall?: number;
   log?: (line: string) => void;
 }
 
@@ -25,6 +30,16 @@ export interface CrossEncoderOptions {
  * to crossBatchSize pairs but no more than this many padded tokens.
  */
 export const DEFAULT_BATCH_TOKENS = 1024;
+
+/**
+ * int8 models score each pair in a call of its own. Their DynamicQuantizeLinear takes one activation scale over
+ * the whole input tensor, so in a shared batch a pair's logit moved with its batch mates (up to 6.3e-3 between
+ * batches of 100 and 5), and the evaluation grid and live search disagreed. Alone, a pair also carries no padding.
+ * Per-row scales do not exist in ORT's integer MatMul kernels and static scales need calibration data per model, so
+ * this is the cheapest deterministic form; `npm run bench:rerank` measures it against shared batches (per pair it
+ * was as fast or faster for ~270-token pairs: the activations of one pair stay in cache).
+ */
+export const QUANTIZED_PAIRS_PER_CALL = 1;
 
 /** Accumulated by score(): what the 'cross' stage timing reports. */
 export interface CrossStats {
@@ -53,6 +68,7 @@ export class CrossEncoder {
     readonly maxLength: number,
     readonly batchSize: number,
     readonly batchTokens: number,
+    private readonly pairsPerCallOverride: number | undefined,
     /** Hash of the weights, tokenizer and config actually loaded (core/models/fingerprint.ts). */
     readonly fingerprint: string,
   ) {}
@@ -62,17 +78,19 @@ export class CrossEncoder {
     const tokenizer = await loadTokenizer(opts.modelDir);
     const maxLength = Math.min(opts.settings.crossMaxLength, profile.maxLength);
     // The probe (core/embed/onnx-session.ts): pairs of realistic lengths whose logits must be finite, one per pair.
-    const pairs = Array.from({ length: 4 }, (_, i) => tokenizer.encodePair('probe question about lift', 'probe passage about drag '.repeat(2 + i * 8), maxLength));
-    const probeBatch = padBatch(pairs, tokenizer.padId);
+    const batchOf = (n: number) => padBatch(Array.from({ length: n }, (_, i) =>
+      tokenizer.encodePair('probe question about lift', 'probe passage about drag '.repeat(2 + i * 8), maxLength)), tokenizer.padId);
+    const probes = { timed: batchOf(4), quick: batchOf(1) };
     const onnx = await openSession({
       modelDir: opts.modelDir, preferQuantized: opts.settings.preferQuantized, setting: opts.settings.executionProvider, log: opts.log,
-      probe: async (s) => {
-        const result = await runBert(s, probeBatch);
-        checkLogits(result.logits ?? result[s.outputNames[0]!], probeBatch.rows, s.modelPath, result);
+      probe: async (s, timed) => {
+        const batch = timed ? probes.timed : probes.quick;
+        const result = await runBert(s, batch);
+        checkLogits(result.logits ?? result[s.outputNames[0]!], batch.rows, s.modelPath, result);
       },
     });
     // The batch budget is the provider's (batchTokensFor) unless the caller measured its own.
-    return new CrossEncoder(profile, tokenizer, onnx, maxLength, opts.settings.crossBatchSize, opts.batchTokens ?? batchTokensFor(onnx.provider), modelFingerprint(opts.modelDir, onnx.modelPath));
+    return new CrossEncoder(profile, tokenizer, onnx, maxLength, opts.settings.crossBatchSize, opts.batchTokens ?? batchTokensFor(onnx.provider), opts.pairsPerCall, modelFingerprint(opts.modelDir, onnx.modelPath));
   }
 
   get provider(): string { return this.onnx.provider; }
@@ -81,6 +99,8 @@ export class CrossEncoder {
   get session(): OnnxSession { return this.onnx; }
   get modelPath(): string { return this.onnx.modelPath; }
   get quantized(): boolean { return this.onnx.modelPath.endsWith('_quantized.onnx'); }
+  /** Pairs per model call: one for int8 (see QUANTIZED_PAIRS_PER_CALL), else crossBatchSize. */
+  get pairsPerCall(): number { return this.pairsPerCallOverride ?? (this.quantized ? QUANTIZED_PAIRS_PER_CALL : this.batchSize); }
 
   /** One logit per passage, in the order given. */
   async score(query: string, passages: string[], stats?: CrossStats): Promise<number[]> {
@@ -100,7 +120,7 @@ export class CrossEncoder {
     this.calls++;
     const order = encoded.map((_, i) => i).sort((a, b) => encoded[a]!.ids.length - encoded[b]!.ids.length);
     const out = new Array<number>(encoded.length);
-    for (const idx of batchesOf(order.map((i) => encoded[i]!.ids.length), this.batchSize, this.batchTokens)) {
+    for (const idx of batchesOf(order.map((i) => encoded[i]!.ids.length), this.pairsPerCall, this.batchTokens)) {
       const rows = idx.map((k) => order[k]!);
       const logits = await this.run(rows.map((i) => encoded[i]!), stats);
       rows.forEach((i, j) => { out[i] = logits[j]!; });
@@ -122,25 +142,6 @@ export class CrossEncoder {
   async close(): Promise<void> {
     await this.onnx.session.release();
   }
-}
-
-/**
- * Splits lengths sorted ascending into consecutive batches of at most maxRows rows and maxTokens padded tokens
- * (rows x the batch's last, longest, length); a single pair over the budget still gets a batch of its own.
- * Returns positions into the sorted list.
- */
-export function batchesOf(sortedLengths: readonly number[], maxRows: number, maxTokens: number): number[][] {
-  const batches: number[][] = [];
-  let current: number[] = [];
-  sortedLengths.forEach((len, k) => {
-    if (current.length && (current.length >= maxRows || (current.length + 1) * len > maxTokens)) {
-      batches.push(current);
-      current = [];
-    }
-    current.push(k);
-  });
-  if (current.length) batches.push(current);
-  return batches;
 }
 
 /**

@@ -129,6 +129,24 @@ const MIGRATIONS: { version: number; why: string; up: (db: Db) => void }[] = [
     why: 'files carry their problem and note as AppError JSON, so the UI can word them in the user\'s language',
     up: (db) => db.exec('ALTER TABLE documents ADD COLUMN problem TEXT; ALTER TABLE documents ADD COLUMN note TEXT;'),
   },
+  {
+    version: 4,
+    why: 'conversations (follow-up questions), and history rows that always end in done, failed or cancelled',
+    up: (db) => db.exec(`
+      CREATE TABLE conversations (id TEXT PRIMARY KEY, title TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+      ALTER TABLE history ADD COLUMN conversation_id TEXT REFERENCES conversations(id) ON DELETE CASCADE;
+      ALTER TABLE history ADD COLUMN standalone_question TEXT;
+      ALTER TABLE history ADD COLUMN standalone_method TEXT;
+      ALTER TABLE history ADD COLUMN error TEXT;
+      ALTER TABLE history ADD COLUMN owner_pid INTEGER;
+      CREATE INDEX history_conversation ON history(conversation_id, asked_at);
+      -- Earlier questions become one-question conversations, so they stay in the list.
+      INSERT INTO conversations(id, title, created_at, updated_at) SELECT request_id, substr(question, 1, 80), asked_at, asked_at FROM history;
+      UPDATE history SET conversation_id = request_id,
+        status = CASE status WHEN 'ok' THEN 'done' WHEN 'cancelled' THEN 'cancelled' ELSE 'failed' END,
+        error = CASE status WHEN 'running' THEN '{"code":"answer-interrupted","message":"The app stopped before this answer was finished.","action":"Ask the question again."}' END;
+    `),
+  },
 ];
 
 const SCHEMA_VERSION = MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 1);

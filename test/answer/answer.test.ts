@@ -22,7 +22,7 @@ const top = [
   candidate(1, 'Wings stall when the angle of attack is too high.', { path: '/d/aero.pdf', page: 2 }),
   candidate(2, 'Flaps raise lift at low speed.'),
 ];
-const settings = { llmContextTokens: 4096, llmMaxAnswerTokens: 256, llmFirstTokenTimeoutMs: 5000 };
+const settings = { llmContextTokens: 4096, llmMaxAnswerTokens: 256, llmFirstTokenTimeoutMs: 5000, llmIdleTimeoutMs: 5000 };
 
 function ask(over: Partial<AnswerRequest> & Pick<AnswerRequest, 'client' | 'model'>) {
   const tokens: string[] = [];

@@ -69,6 +69,23 @@ describe('EmbeddedClient with stories260K.gguf', { skip }, () => {
     assert.deepEqual(req.tokens, []);
   });
 
+  it('the same watchdog as Ollama\'s: more text than allowed is answer-too-long, and the next answer still comes', async () => {
+    const req = request({ maxTokens: 64, maxChars: 12 });
+    const err = await client.generate(req).then(() => assert.fail('expected answer-too-long'), (e: unknown) => e);
+    assert.ok(err instanceof LlmError && err.code === 'answer-too-long', String(err));
+    assert.ok(req.tokens.join('').length <= 12 && req.tokens.length > 0, `kept ${JSON.stringify(req.tokens.join(''))}`);
+    const next = await client.generate(request({ maxTokens: 8 }));
+    assert.equal(next.cancelled, false);
+    assert.ok(next.text.length > 0);
+  });
+
+  it('a steady answer never trips the between-token timeout', async () => {
+    const req = request({ maxTokens: 24, idleTimeoutMs: 1000 });
+    const res = await client.generate(req);
+    assert.equal(res.cancelled, false);
+    assert.equal(res.text, req.tokens.join(''));
+  });
+
   it('concurrent requests take turns on the one context and both answer', async () => {
     const [a, b] = await Promise.all([client.generate(request({ maxTokens: 8 })), client.generate(request({ maxTokens: 8 }))]);
     assert.equal(a.cancelled, false);

@@ -49,8 +49,8 @@ test('index reports every bad file with its reason, indexes the good ones, and s
   for (const stage of ['embedQuery', 'faiss', 'bm25', 'fuse', 'bi', 'cross', 'fusion']) assert.ok(r.timings.some((x: { stage: string }) => x.stage === stage), stage);
 
   const bad = cli(['search', 'x', '--mode', 'fancy', ...common]);
-  assert.equal(bad.code, 1);
-  assert.match(bad.err, /^localrag: .*expected one of "none"\|"bi"\|"cross"\|"mixlm"/m);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /^localrag: --mode must be one of none, bi, cross, mixlm \(got "fancy"\)/m);
   assert.equal(bad.err.trim().split('\n').length, 1, 'one line on stderr');
 
   // No Ollama: the sources and one clear reason, exit status 3.

@@ -90,7 +90,7 @@ test('settings are validated, persisted, and survive a restart; a wrong value is
   const storeDir = join(root, 'store');
   const engine = await createEngine({ storeDir, modelsDir: testModelsDir });
   await engine.updateSettings({ alpha: 0.4, topN: 30 });
-  await assert.rejects(engine.updateSettings({ rerankMode: 'fancy' as never }), /expected one of "none"\|"bi"\|"cross"\|"mixlm"/);
+  await assert.rejects(engine.updateSettings({ rerankMode: 'fancy' as never }), /Rerank mode must be one of none, bi, cross, mixlm \(got "fancy"\)/);
   await engine.close();
   const again = await createEngine({ storeDir, modelsDir: testModelsDir });
   t.after(() => again.close());

@@ -70,6 +70,20 @@ describe('walkFolder edge cases', () => {
     assert.ok(notDir[0].skipped && notDir[0].problem.code === 'not-a-folder' && notDir[0].reason.startsWith('not a folder'));
   });
 
+  it('says a file name is not valid UTF-8, not that the file disappeared', async () => {
+    const root = join(dir, 'bad-name');
+    await mkdir(root);
+    await writeFile(Buffer.concat([Buffer.from(`${root}/caf`), Buffer.from([0xe9]), Buffer.from(' notes.txt')]), 'Latin-1 file name');
+    await mkdir(Buffer.concat([Buffer.from(`${root}/dossier-`), Buffer.from([0xe9]), Buffer.from('t\xe9')]));
+    const entries = await collect(root);
+    assert.deepEqual(entries.map((e) => [e.relPath, e.skipped ? e.problem.code : 'listed']), [
+      ['caf\uFFFD notes.txt', 'unreadable-file-name'],
+      ['dossier-\uFFFDté', 'unreadable-file-name'],
+    ]);
+    const [file] = entries;
+    assert.equal(file.skipped && file.reason, 'the file name is not valid UTF-8 (caf\uFFFD notes.txt): rename it to index it');
+  });
+
   it('follows a folder symlink once and reports a second link to it as a duplicate', async () => {
     const root = join(dir, 'dup');
     await mkdir(join(root, 'real'), { recursive: true });

@@ -6,12 +6,12 @@
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBertWeights } from '../../core/models/synth/bert-weights.js';
-import { buildBertGraph, fp32Linear, type LinearEmitter } from '../../core/models/synth/bert-graph.js';
+import { buildBertGraph, fp32Weights, type WeightEmitter } from '../../core/models/synth/bert-graph.js';
 import { IR_VERSION, OPSET, DEFAULT_TOKENIZER_DIR } from '../../core/models/synth/index.js';
 import { configJson, TOKENIZER_FILES } from '../../core/models/synth/model-folder.js';
 import { GraphBuilder } from '../../core/models/synth/onnx-builder.js';
 import type { BertShape, SynthRole } from '../../core/models/synth/presets.js';
-import { int8Linear } from '../../core/models/synth/quantize.js';
+import { int8Weights } from '../../core/models/synth/quantize.js';
 import { HUB_SOURCES } from '../../core/models/hub-sources.js';
 import { testModelsDir } from '../support/models.js';
 import { xlmrSpecialTokensMap, xlmrTokenizerConfig, xlmrTokenizerJson } from './xlmr-tokenizer.js';
@@ -28,7 +28,7 @@ export interface HubFixture {
   renamed: Record<string, string>;
 }
 
-const VERSION = 'hub-fixture-v1';
+const VERSION = 'hub-fixture-v2';
 const E5 = HUB_SOURCES['multilingual-e5-small']!;
 const L6 = HUB_SOURCES['ms-marco-MiniLM-L-6-v2']!;
 
@@ -104,11 +104,11 @@ function build(dir: string): void {
 
 function writeModels(dir: string, shape: BertShape, role: SynthRole, int8Names: string[]): void {
   const weights = randomBertWeights(shape, role, 11);
-  const write = (name: string, linear: LinearEmitter, doc: string) => {
+  const write = (name: string, linear: WeightEmitter, doc: string) => {
     const g = new GraphBuilder(`fixture-${role}`);
     buildBertGraph(g, weights, role, linear);
     writeFileSync(join(dir, name), g.encode({ irVersion: IR_VERSION, opset: OPSET, producerName: 'localrag test fixture', docString: doc }));
   };
-  write('model.onnx', fp32Linear, `${role} fp32`);
-  for (const n of int8Names) write(n, int8Linear, `${role} int8 as ${n}`);
+  write('model.onnx', fp32Weights, `${role} fp32`);
+  for (const n of int8Names) write(n, int8Weights(), `${role} int8 as ${n}`);
 }

@@ -7,6 +7,7 @@ import ort from 'onnxruntime-node';
 import onnxProto from 'onnx-proto';
 import { AutoTokenizer, env, type PreTrainedTokenizer } from '@huggingface/transformers';
 import { DEFAULT_TOKENIZER_DIR, ensureSynthModels, SynthError, synthesiseModel } from '../../core/models/synth/index.js';
+import { GRAPH_FORMAT } from '../../core/models/synth/model-folder.js';
 import { randomBertWeights } from '../../core/models/synth/bert-weights.js';
 import { bertShape, type SynthRole } from '../../core/models/synth/presets.js';
 import { referenceHidden, referenceLogit } from './bert-reference.js';
@@ -192,14 +193,20 @@ describe('synthesised tiny BERT models', () => {
 
   test('the int8 variant is dynamic quantisation and stays close to fp32', async () => {
     for (const role of ['embedder', 'cross-encoder'] as const) {
-      const denseLayers = 2 * 6 + (role === 'cross-encoder' ? 2 : 0);
+      // As quantize_dynamic writes a PyTorch export: the 6 dense layers per encoder layer become MatMulInteger, the
+      // 4 activations they read get one DynamicQuantizeLinear each (query, key and value share one), the 3
+      // embedding tables become int8 + DequantizeLinear, and the head's Gemms stay fp32.
+      const count = (ops: string[], op: string) => ops.filter((o) => o === op).length;
       const fp32 = opTypes(join(dirs[role], 'onnx', 'model.onnx'));
       const int8 = opTypes(join(dirs[role], 'onnx', 'model_quantized.onnx'));
-      assert.equal(fp32.constMatMuls, denseLayers);
+      assert.equal(fp32.constMatMuls, 2 * 6);
       assert.equal(int8.constMatMuls, 0, 'no fp32 MatMul on a weight is left');
-      assert.equal(int8.ops.filter((o) => o === 'MatMulInteger').length, denseLayers);
-      assert.equal(int8.ops.filter((o) => o === 'DynamicQuantizeLinear').length, denseLayers);
-      assert.equal(int8.ops.filter((o) => o === 'Gather').length, fp32.ops.filter((o) => o === 'Gather').length, 'embeddings stay float');
+      assert.equal(count(int8.ops, 'MatMulInteger'), 2 * 6);
+      assert.equal(count(int8.ops, 'DynamicQuantizeLinear'), 2 * 4);
+      assert.equal(count(int8.ops, 'DequantizeLinear'), 3);
+      assert.equal(count(fp32.ops, 'LayerNormalization'), 0, 'opset 14: LayerNorm decomposed');
+      assert.equal(count(fp32.ops, 'ReduceMean'), 2 * (1 + 2 * 2));
+      for (const ops of [fp32.ops, int8.ops]) assert.equal(count(ops, 'Gemm'), role === 'cross-encoder' ? 2 : 0);
     }
     const a = await run(sessions.embedder.fp32, single), b = await run(sessions.embedder.int8, single);
     for (const [i, item] of single.entries()) {
@@ -253,4 +260,19 @@ test('a missing tokenizer is a SynthError that says what to do', async (t) => {
     return true;
   });
   assert.ok(!existsSync(join(empty, 'm')), 'nothing written');
+});
+
+test('ensureSynthModels rebuilds a synthesised folder of an older graph format, never a real model folder', async () => {
+  const modelsDir = tempDir();
+  const { embedderDir, crossEncoderDir } = await ensureSynthModels({ modelsDir, preset: 'tiny' });
+  const markerPath = join(embedderDir, 'localrag-model.json');
+  const marker = JSON.parse(readFileSync(markerPath, 'utf8'));
+  assert.equal(marker.graphFormat, GRAPH_FORMAT);
+  writeFileSync(markerPath, JSON.stringify({ ...marker, graphFormat: 'hand-built-opset17' }));
+  // A real model's folder: no synthesised marker, so it is never touched whatever it holds.
+  const realMarker = join(crossEncoderDir, 'localrag-model.json');
+  writeFileSync(realMarker, JSON.stringify({ source: 'hub' }));
+  await ensureSynthModels({ modelsDir, preset: 'tiny' });
+  assert.equal(JSON.parse(readFileSync(markerPath, 'utf8')).graphFormat, GRAPH_FORMAT, 'rebuilt in the current format');
+  assert.deepEqual(JSON.parse(readFileSync(realMarker, 'utf8')), { source: 'hub' });
 });

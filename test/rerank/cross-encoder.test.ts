@@ -9,8 +9,8 @@ const question = 'what similarity laws must be obeyed when constructing aeroelas
 describe('CrossEncoder', () => {
   let dir = '';
   const opened: CrossEncoder[] = [];
-  const load = async (over: Partial<typeof testSettings> = {}, batchTokens?: number) => {
-    const c = await CrossEncoder.load({ id: CROSS_ID, modelDir: dir, settings: { ...testSettings, ...over }, batchTokens });
+  const load = async (over: Partial<typeof testSettings> = {}, batchTokens?: number, pairsPerCall?: number) => {
+    const c = await CrossEncoder.load({ id: CROSS_ID, modelDir: dir, settings: { ...testSettings, ...over }, batchTokens, pairsPerCall });
     opened.push(c);
     return c;
   };
@@ -48,6 +48,24 @@ describe('CrossEncoder', () => {
     assert.ok(longest < 600, 'every pair fits the budget alone');
     assert.ok(stats.batches > 2, `${stats.batches} batches`);
     assert.ok(stats.paddedTokens <= stats.batches * 600);
+  });
+
+  it('int8: a pair scores exactly the same alone and inside any batch of candidates', async () => {
+    const texts = passages(13);
+    const encoder = await load({ preferQuantized: true, crossMaxLength: 512 }, Infinity);
+    assert.equal(encoder.quantized, true);
+    const stats = emptyCrossStats();
+    const together = await encoder.score(question, texts, stats);
+    assert.equal(stats.batches, 13, 'one pair per model call');
+    const subset = await encoder.score(question, [texts[7]!, texts[2]!, texts[11]!]);
+    for (const [i, t] of texts.entries()) {
+      const alone = (await encoder.score(question, [t]))[0]!;
+      assert.equal(together[i], alone, `pair ${i}: with 12 others ${together[i]} vs alone ${alone}`);
+    }
+    assert.deepEqual(subset, [together[7], together[2], together[11]]);
+    // The hazard is real for this model: sharing one call (one activation scale) moves the logits.
+    const shared = await (await load({ preferQuantized: true, crossMaxLength: 512 }, Infinity, 32)).score(question, texts);
+    assert.ok(shared.some((x, i) => x !== together[i]), 'a shared int8 batch should shift some logit');
   });
 
   it('batchesOf packs sorted lengths under both limits', () => {

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 
 export type ChatScript =
   /** Streams the tokens, then the final done message with Ollama's counters. */
+  /** delayMs: a pause before each token, the first included. */
   | { kind: 'normal'; tokens?: string[]; delayMs?: number }
   /** Sends the headers, then waits this long before the first token (real Ollama while it loads a model). */
   | { kind: 'slow-first-token'; delayMs: number; tokens?: string[] }
@@ -18,8 +19,14 @@ export type ChatScript =
   | { kind: 'no-done'; tokens?: string[] }
   /** An {"error": ...} line in a 200 stream: how Ollama reports a model that failed to load. */
   | { kind: 'error-line'; message: string }
-  /** Answers with this HTTP status and Ollama's JSON error body. */
-  | { kind: 'status'; status: number; error: string };
+  /** Answers with this HTTP status and Ollama's JSON error body, or `body` as given (a proxy's own error shape). */
+  | { kind: 'status'; status: number; error: string; body?: string; contentType?: string }
+  /** Ignores num_predict: streams tokens for ever (as fast as the client reads) until the client goes away. */
+  | { kind: 'endless'; tokens?: string[] }
+  /** Streams `after` tokens, then one line of `bytes` bytes, sent in 64 KiB pieces as the client reads them. */
+  | { kind: 'huge-line'; after: number; bytes: number; tokens?: string[] }
+  /** Streams `after` tokens, then these lines (garbage: not JSON objects), then carries on normally. */
+  | { kind: 'garbage-lines'; after: number; lines: string[]; tokens?: string[] };
 
 export interface RecordedRequest {
   method: string;
@@ -27,6 +34,8 @@ export interface RecordedRequest {
   body: Record<string, unknown> | null;
   /** Resolves when the response is over: clientAborted is true when the client closed the connection first. */
   ended: Promise<{ clientAborted: boolean }>;
+  /** Bytes of body written so far (a bounded client stops reading long before a huge reply is all sent). */
+  sent: { bytes: number };
 }
 
 export interface FakeOllama {
@@ -35,6 +44,10 @@ export interface FakeOllama {
   models: string[];
   /** The script for the next /api/chat requests; 'normal' until changed. */
   script: ChatScript;
+  /** /api/show waits this long before it answers (a busy Ollama loading another model); 0 until changed. */
+  showDelayMs: number;
+  /** Picks a script per /api/chat request from its body (e.g. by system prompt); `script` when it returns nothing. */
+  scriptFor?: (body: Record<string, unknown> | null) => ChatScript | undefined;
   requests: RecordedRequest[];
   chatRequests(): RecordedRequest[];
   close(): Promise<void>;
@@ -52,6 +65,7 @@ export async function startFakeOllama(options: { models?: string[] } = {}): Prom
     url: '',
     models: (options.models ?? ['llama3.2:latest']).map(withTag),
     script: { kind: 'normal' },
+    showDelayMs: 0,
     requests: [],
     chatRequests: () => fake.requests.filter((r) => r.path === '/api/chat'),
     close: async () => {
@@ -87,13 +101,21 @@ async function handle(fake: FakeOllama, req: IncomingMessage, res: ServerRespons
   const ended = new Promise<{ clientAborted: boolean }>((resolve) => {
     res.on('close', () => resolve({ clientAborted: !res.writableFinished && !state.serverHungUp }));
   });
-  fake.requests.push({ method: req.method ?? 'GET', path, body, ended });
+  const sent = { bytes: 0 };
+  const write = res.write.bind(res) as (chunk: string | Buffer) => boolean;
+  res.write = ((chunk: string | Buffer, ...rest: unknown[]) => {
+    sent.bytes += Buffer.byteLength(chunk);
+    return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
+  }) as typeof res.write;
+  fake.requests.push({ method: req.method ?? 'GET', path, body, ended, sent });
   const model = typeof body?.model === 'string' ? body.model : typeof body?.name === 'string' ? body.name : '';
 
   if (path === '/api/tags' && req.method === 'GET') {
     return sendJson(res, 200, { models: fake.models.map((name) => modelEntry(name)) });
   }
   if (path === '/api/show' && req.method === 'POST') {
+    if (fake.showDelayMs > 0) await waitUnlessGone(res, fake.showDelayMs);
+    if (res.destroyed) return;
     if (!fake.models.includes(withTag(model))) return sendJson(res, 404, { error: `model '${model}' not found` });
     return sendJson(res, 200, {
       modelfile: '# fake', parameters: '', template: '{{ .Prompt }}', details: modelEntry(model).details,
@@ -106,7 +128,7 @@ async function handle(fake: FakeOllama, req: IncomingMessage, res: ServerRespons
     if (!fake.models.includes(withTag(model))) {
       return sendJson(res, 404, { error: `model "${model}" not found, try pulling it first` });
     }
-    return chat(fake.script, model, body, res, state);
+    return chat(fake.scriptFor?.(body) ?? fake.script, model, body, res, state);
   }
   sendJson(res, 404, { error: 'not found' });
 }
@@ -128,30 +150,45 @@ function line(res: ServerResponse, value: unknown): boolean {
 async function chat(
   script: ChatScript, model: string, body: Record<string, unknown> | null, res: ServerResponse, state: { serverHungUp: boolean },
 ): Promise<void> {
-  if (script.kind === 'status') return sendJson(res, script.status, { error: script.error });
+  if (script.kind === 'status') {
+    if (script.body === undefined) return sendJson(res, script.status, { error: script.error });
+    res.writeHead(script.status, { 'Content-Type': script.contentType ?? 'application/json' });
+    return void res.end(script.body);
+  }
   res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
   res.flushHeaders();
   const tokens = ('tokens' in script && script.tokens) || FAKE_TOKENS;
   const part = (content: string) => ({ model, created_at: new Date().toISOString(), message: { role: 'assistant', content }, done: false });
   const gone = new Promise<void>((r) => res.on('close', () => r()));
-  // A pending timer would keep the test process alive after the client left, so it goes when the client does.
-  const wait = (ms: number) => new Promise<void>((r) => {
-    const timer = setTimeout(r, ms);
-    void gone.then(() => {
-      clearTimeout(timer);
-      r();
-    });
-  });
+  const wait = (ms: number) => waitUnlessGone(res, ms);
+  /** Writes with backpressure; false once the client has gone. */
+  const send = async (data: string): Promise<boolean> => {
+    if (res.destroyed) return false;
+    if (!res.write(data)) await Promise.race([new Promise((r) => res.once('drain', r)), gone]);
+    return !res.destroyed;
+  };
 
   if (script.kind === 'error-line') {
     line(res, { error: script.message });
     return void res.end();
   }
   if (script.kind === 'slow-first-token') await wait(script.delayMs);
+  if (script.kind === 'endless') {
+    for (let i = 0; await send(`${JSON.stringify(part(tokens[i % tokens.length]!))}\n`); i++) {
+      if (i % 64 === 63) await new Promise((r) => setImmediate(r));
+    }
+    return;
+  }
   const stopAt = 'after' in script ? script.after : tokens.length;
   for (const [i, t] of tokens.entries()) {
     if (i === stopAt) {
       if (script.kind === 'stall') return gone;
+      if (script.kind === 'huge-line') {
+        const piece = 'x'.repeat(64 * 1024);
+        for (let left = script.bytes; left > 0; left -= piece.length) if (!(await send(piece.slice(0, left)))) return;
+        if (!(await send('\n'))) return;
+      }
+      if (script.kind === 'garbage-lines') for (const g of script.lines) line(res, g);
       if (script.kind === 'broken-mid-stream') {
         await Promise.race([script.when, gone]);
         state.serverHungUp = true;
@@ -159,8 +196,9 @@ async function chat(
       }
       if (script.kind === 'malformed-line') line(res, '{"model": "x", "message": {"content": "oops"');
     }
-    if (!line(res, part(t))) return;
+    // Before each token, the first included: a real model takes a while to its first token too.
     if (script.kind === 'normal' && script.delayMs) await wait(script.delayMs);
+    if (!line(res, part(t))) return;
   }
   if (script.kind === 'stall') return gone;
   if (script.kind === 'no-done') return void res.end();
@@ -188,4 +226,15 @@ async function pull(fake: FakeOllama, model: string, res: ServerResponse): Promi
   line(res, { status: 'success' });
   if (!fake.models.includes(withTag(model))) fake.models.push(withTag(model));
   res.end();
+}
+
+/** Resolves after `ms`, or as soon as the client goes: a pending timer would keep the test process alive after it. */
+function waitUnlessGone(res: ServerResponse, ms: number): Promise<void> {
+  return new Promise<void>((r) => {
+    const timer = setTimeout(r, ms);
+    res.once('close', () => {
+      clearTimeout(timer);
+      r();
+    });
+  });
 }

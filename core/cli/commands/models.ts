@@ -1,33 +1,39 @@
 // localrag models list|download <id>|import <folder> --role R|synth [--preset tiny|bench]
-import type { DownloadProgress, ModelRole } from '../../contract/api.js';
-import { EXIT, num, parse, printJson, UsageError } from '../args.js';
+import type { DownloadProgress } from '../../contract/api.js';
+import { EXIT, choice, num, parse, printJson, settingFlag, UsageError } from '../args.js';
+import { interruptSignal } from '../interrupt.js';
 import { openEngine } from '../open-engine.js';
 import { modelsDirOf } from '../args.js';
-import { ensureSynthModels, synthesiseModel } from '../../models/synth/index.js';
+import { COMMANDS, ONNX_ROLES, SYNTH_SETS, SYNTH_SHAPES } from '../usage.js';
+import { ensureSynthModels, synthesiseModel, type PresetName } from '../../models/synth/index.js';
+
+const SUBCOMMANDS = Object.keys(COMMANDS.models!.subcommands!);
 
 export async function run(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
-  const { values, positionals } = parse(rest, {
-    role: { type: 'string' }, id: { type: 'string' }, preset: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' },
-    hub: { type: 'string' },
-  });
+  if (sub !== undefined && !SUBCOMMANDS.includes(sub)) throw new UsageError(`unknown models command "${sub}" (one of ${SUBCOMMANDS.join(', ')})`);
+  const { values, positionals } = parse(rest, COMMANDS.models!.options);
+  const role = choice(values.role, 'role', ONNX_ROLES);
+  const seed = num(values.seed, 'seed', { ok: Number.isInteger, allowed: 'a whole number' });
   if (sub === 'synth') {
     const modelsDir = typeof values.out === 'string' ? values.out : modelsDirOf(values);
-    const preset = (values.preset ?? 'tiny') as string;
-    if (typeof values.role === 'string') {
-      const p = preset as 'tiny' | 'e5-small' | 'minilm-l6';
-      const id = typeof values.id === 'string' ? values.id : `${p}-${values.role}`;
-      const r = await synthesiseModel({ role: values.role as 'embedder' | 'cross-encoder', preset: p, seed: num(values.seed, 'seed'), outDir: `${modelsDir}/${id}` });
+    if (role !== undefined) {
+      const preset = choice(values.preset ?? 'tiny', 'preset', SYNTH_SHAPES) as PresetName;
+      const id = typeof values.id === 'string' ? values.id : `${preset}-${role}`;
+      const r = await synthesiseModel({ role, preset, seed, outDir: `${modelsDir}/${id}` });
       values.json ? printJson(r) : console.log(`synthesised ${r.dir} (random weights: relevance is meaningless)`);
       return EXIT.ok;
     }
-    if (preset !== 'tiny' && preset !== 'bench') throw new UsageError('--preset is tiny or bench (or give --role with tiny|e5-small|minilm-l6)');
+    const preset = choice(values.preset ?? 'tiny', 'preset', SYNTH_SETS)!;
     const r = await ensureSynthModels({ modelsDir, preset });
     values.json ? printJson(r) : console.log(`models ready in ${modelsDir}:\n  embedder ${r.embedderDir}\n  cross-encoder ${r.crossEncoderDir}\n(random weights: relevance is meaningless; use them to try the app and for tests)`);
     return EXIT.ok;
   }
+  if (sub === 'download' && !positionals[0]) throw new UsageError('models download needs a model id: localrag models download <id> (see `localrag models list`)');
+  if (sub === 'import' && (!positionals[0] || role === undefined)) throw new UsageError(`models import needs a folder and a role: localrag models import <folder> --role ${ONNX_ROLES.join('|')} [--id name]`);
   // --hub <url>: a Hugging Face Hub mirror for this command (Settings > hubHost otherwise).
-  const engine = await openEngine(values, typeof values.hub === 'string' ? { hubHost: values.hub } : {});
+  const hubHost = settingFlag(values.hub, 'hub', 'hubHost');
+  const engine = await openEngine(values, hubHost !== undefined ? { hubHost } : {});
   try {
     if (sub === 'list' || sub === undefined) {
       const status = await engine.getStatus();
@@ -36,8 +42,7 @@ export async function run(argv: string[]): Promise<number> {
       return EXIT.ok;
     }
     if (sub === 'download') {
-      const id = positionals[0];
-      if (!id) throw new UsageError('models download <id>');
+      const id = positionals[0]!;
       const unsubscribe = engine.subscribe((event, p) => {
         if (event === 'onDownloadProgress' && !values.json) {
           const d = p as DownloadProgress;
@@ -48,19 +53,18 @@ export async function run(argv: string[]): Promise<number> {
           process.stderr.write(`\r\x1b[2K${d.file} ${(d.loaded / 1e6).toFixed(1)}${d.total ? ` / ${(d.total / 1e6).toFixed(1)}` : ''} MB${all}`);
         }
       });
-      const status = await engine.downloadModel({ id });
+      const status = await engine.downloadModel({ id }, interruptSignal());
       unsubscribe();
       values.json ? printJson(status) : console.log(`\n${status.id}: ${status.present ? 'ready' : 'incomplete'} in ${status.path}`);
       return EXIT.ok;
     }
     if (sub === 'import') {
-      const folder = positionals[0];
-      if (!folder || typeof values.role !== 'string') throw new UsageError('models import <folder> --role embedder|cross-encoder [--id name]');
-      const status = await engine.importModel({ folder, role: values.role as ModelRole, id: typeof values.id === 'string' ? values.id : undefined });
+      const folder = positionals[0]!;
+      const status = await engine.importModel({ folder, role: role!, id: typeof values.id === 'string' ? values.id : undefined });
       values.json ? printJson(status) : console.log(`${status.id}: imported into ${status.path}`);
       return EXIT.ok;
     }
-    throw new UsageError(`unknown models command "${sub}" (list, download, import, synth)`);
+    throw new UsageError(`unknown models command "${sub}"`);
   } finally {
     await engine.close();
   }

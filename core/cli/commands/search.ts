@@ -1,35 +1,39 @@
 // localrag search "<question>": retrieval + reranking with the full per-candidate record and per-stage timings.
 import type { RerankParams } from '../../contract/api.js';
-import { EXIT, num, parse, printJson, UsageError } from '../args.js';
+import { EXIT, parse, printJson, settingFlag, UsageError, type CliValues } from '../args.js';
+import { describeError } from '../messages.js';
+import { interruptSignal } from '../interrupt.js';
 import { openEngine } from '../open-engine.js';
 import { printTimings } from '../timing-table.js';
+import { COMMANDS, RERANK_OPTIONS } from '../usage.js';
 
-export const rerankOptions = {
-  mode: { type: 'string' },
-  alpha: { type: 'string' },
-  'top-n': { type: 'string' },
-  'final-k': { type: 'string' },
-  k: { type: 'string' },
-  norm: { type: 'string' },
-} as const;
+export const rerankOptions = RERANK_OPTIONS;
 
-export function rerankParamsFrom(values: Record<string, unknown>): Partial<RerankParams> {
+/** The rerank flags, each checked by the rule of the setting it overrides (a bad one is a usage error). */
+export function rerankParamsFrom(values: CliValues): Partial<RerankParams> {
   const p: Partial<RerankParams> = {};
-  if (values.mode !== undefined) p.mode = values.mode as RerankParams['mode'];
-  if (values.alpha !== undefined) p.alpha = num(values.alpha, 'alpha');
-  if (values['top-n'] !== undefined) p.topN = num(values['top-n'], 'top-n');
-  if (values['final-k'] !== undefined) p.finalK = num(values['final-k'], 'final-k');
-  if (values.norm !== undefined) p.normalisation = values.norm as RerankParams['normalisation'];
+  const mode = settingFlag(values.mode, 'mode', 'rerankMode');
+  const alpha = settingFlag(values.alpha, 'alpha', 'alpha');
+  const topN = settingFlag(values['top-n'], 'top-n', 'topN');
+  const finalK = settingFlag(values['final-k'], 'final-k', 'finalK');
+  const normalisation = settingFlag(values.norm, 'norm', 'normalisation');
+  if (mode !== undefined) p.mode = mode;
+  if (alpha !== undefined) p.alpha = alpha;
+  if (topN !== undefined) p.topN = topN;
+  if (finalK !== undefined) p.finalK = finalK;
+  if (normalisation !== undefined) p.normalisation = normalisation;
   return p;
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, rerankOptions);
+  const { values, positionals } = parse(argv, COMMANDS.search!.options);
   const question = positionals.join(' ').trim();
   if (!question) throw new UsageError('search needs a question: localrag search "<question>"');
+  const params = rerankParamsFrom(values);
+  const retrieveK = settingFlag(values.k, 'k', 'retrieveK');
   const engine = await openEngine(values);
   try {
-    const result = await engine.search({ question, params: rerankParamsFrom(values), retrieveK: num(values.k, 'k') });
+    const result = await engine.search({ question, params, retrieveK }, interruptSignal());
     if (values.json) {
       printJson(result);
       return EXIT.ok;
@@ -44,7 +48,7 @@ export async function run(argv: string[]): Promise<number> {
       console.log(`${String(c.rankAfter).padStart(3)}. (was ${c.rankBefore}) ${c.finalScore.toFixed(3)}  ${where}`);
       console.log(`     ${c.text.replace(/\s+/g, ' ').slice(0, 160)}`);
     }
-    for (const state of [result.dense, result.cross]) if (state.status !== 'ok') console.log(`note: ${state.error.message} ${state.error.action ?? ''}`);
+    for (const state of [result.dense, result.cross]) if (state.status !== 'ok') console.log(`note: ${describeError(state.error)}`);
     printTimings(result.timings);
     return EXIT.ok;
   } finally {

@@ -1,5 +1,7 @@
-// Bytes -> text for every text-like format: rejects binaries, honours BOMs, and tolerates a little bad UTF-8.
+// Bytes -> text for every text-like format: rejects binaries, finds the encoding (encoding.ts), and says in a note
+// when the text was decoded from a guessed encoding or with losses, so a wrong guess is visible in the file's row.
 import { notes as fileNotes, problems, type FileNote } from '../file-problems.js';
+import { bomOf, decodeAs, detectLegacy, utf16WithoutBom, type Detected } from './encoding.js';
 import { fail, type ParseFailure } from './types.js';
 
 export interface Decoded {
@@ -32,10 +34,9 @@ export function looksBinary(bytes: Uint8Array): boolean {
   return control / n > MAX_CONTROL_RATIO;
 }
 
-function utf16Encoding(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | null {
-  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf-16le';
-  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return 'utf-16be';
-  return null;
+/** Binary, and not UTF-16 text (whose zero bytes would look binary): decidable from a file's first bytes. */
+export function isBinary(bytes: Uint8Array): boolean {
+  return !bomOf(bytes) && !utf16WithoutBom(bytes) && looksBinary(bytes);
 }
 
 /** Line endings are normalised to \n so offsets and segmenting see one convention. */
@@ -43,29 +44,37 @@ export function normaliseNewlines(text: string): string {
   return text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
 }
 
-export function isUtf16(bytes: Uint8Array): boolean {
-  return utf16Encoding(bytes) !== null;
+function countReplaced(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\uFFFD'); i !== -1; i = text.indexOf('\uFFFD', i + 1)) n++;
+  return n;
 }
 
-export function decodeText(bytes: Uint8Array): Decoded | ParseFailure {
-  const utf16 = utf16Encoding(bytes);
-  if (utf16) {
-    // UTF-16 is full of NUL bytes, so it must be recognised before the binary sniff.
-    return { ok: true, text: normaliseNewlines(new TextDecoder(utf16).decode(bytes)), notes: [] };
-  }
-  if (looksBinary(bytes)) return fail(problems.binary());
-  let text: string;
-  const notes: FileNote[] = [];
-  try {
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
-  } catch {
-    text = new TextDecoder('utf-8', { fatal: false, ignoreBOM: false }).decode(bytes);
-    let replaced = 0;
-    for (let i = text.indexOf('\uFFFD'); i !== -1; i = text.indexOf('\uFFFD', i + 1)) replaced++;
-    if (replaced / Math.max(1, text.length) > MAX_REPLACED_RATIO) {
-      return fail(problems.garbled());
-    }
-    notes.push(fileNotes.decodedWithLosses('UTF-8', replaced));
-  }
+function decodedAs(text: string, how: Detected): Decoded | ParseFailure {
+  const replaced = countReplaced(text);
+  if (replaced / Math.max(1, text.length) > MAX_REPLACED_RATIO) return fail(problems.garbled());
+  const notes = replaced > 0 ? [fileNotes.decodedWithLosses(how.name, replaced)] : how.certain ? [] : [fileNotes.decodedAs(how.name)];
   return { ok: true, text: normaliseNewlines(text), notes };
+}
+
+const UTF8: Detected = { label: 'utf-8', name: 'UTF-8', bomLength: 0, certain: true };
+
+export function decodeText(bytes: Uint8Array): Decoded | ParseFailure {
+  // UTF-16 is full of zero bytes, so it must be recognised before the binary sniff.
+  const known = bomOf(bytes) ?? utf16WithoutBom(bytes);
+  if (known) return decodedAs(decodeAs(bytes.subarray(known.bomLength), known.label), known);
+  if (looksBinary(bytes)) return fail(problems.binary());
+  try {
+    return { ok: true, text: normaliseNewlines(new TextDecoder('utf-8', { fatal: true }).decode(bytes)), notes: [] };
+  } catch {
+    // not valid UTF-8: mostly UTF-8 with a few bad bytes, or another encoding altogether
+  }
+  const lossy = new TextDecoder('utf-8').decode(bytes);
+  const replaced = countReplaced(lossy);
+  let multiByte = 0;
+  for (let i = 0; i < lossy.length; i++) if (lossy.charCodeAt(i) >= 0x80) multiByte++;
+  // Valid multi-byte characters outnumber the bad bytes: a UTF-8 file with some damage, not Latin-1 or Shift_JIS.
+  if (multiByte - replaced >= replaced) return decodedAs(lossy, UTF8);
+  const legacy = detectLegacy(bytes);
+  return legacy ? decodedAs(decodeAs(bytes, legacy.label), legacy) : fail(problems.garbled());
 }

@@ -25,6 +25,7 @@ const BY_EXT = new Map<string, DocKind>([
   ...CODE.map((e) => [e, 'code'] as const),
   ['.pdf', 'pdf'],
   ['.docx', 'docx'],
+  ['.rtf', 'rtf'],
 ]);
 
 /** The parser for a path, or 'sniff' when the extension says nothing (decide from the bytes). */

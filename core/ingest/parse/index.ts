@@ -1,47 +1,33 @@
 // parseFile: any supported file -> ParsedDocument, or a failure with a code and a reason the user can act on.
+// Plain text and code are parsed inline (our own linear code: a worker round trip would only add cost); every
+// other format is parsed in the sandbox, within a time and memory budget.
 import { bufferHash } from '../content-hash.js';
-import { decodeText, isUtf16, looksBinary } from './decode.js';
-import { parseDocx } from './docx.js';
+import { problems } from '../file-problems.js';
+import { parseBudget, type ParseBudget } from './budget.js';
+import { isBinary } from './decode.js';
 import { kindForPath } from './formats.js';
-import { parseHtml } from './html.js';
-import { parseMarkdown } from './markdown.js';
-import { parsePdf } from './pdf.js';
+import { parseBytes, type Parsed } from './parse-bytes.js';
 import { DEFAULT_MAX_FILE_BYTES, readFileStable, readHead } from './read.js';
-import { parsePlain } from './text.js';
-import { problems, type FileNote } from '../file-problems.js';
-import { fail, type DocKind, type ParsedDocument, type ParseFailure, type ParseResult } from './types.js';
+import { parseSandbox } from './sandbox.js';
+import { fail, type DocKind, type ParseResult } from './types.js';
 
 export type * from './types.js';
 export { contentHash } from '../content-hash.js';
 export { DEFAULT_MAX_FILE_BYTES } from './read.js';
 export { kindForPath } from './formats.js';
+export { DEFAULT_PARSE_BUDGET, type ParseBudget } from './budget.js';
 
 export interface ParseOptions {
   /** Files above this many bytes are skipped without being read (default 50 MB). */
   maxBytes?: number;
+  /** What one parse may cost (time, memory, PDF pages, unpacked size); defaults in budget.ts. */
+  budget?: Partial<ParseBudget>;
+  /** Parse every format in this process, without time or memory limits: only to measure what isolation costs. */
+  inline?: boolean;
 }
 
-type Parsed = { ok: true; doc: ParsedDocument; notes: FileNote[] } | ParseFailure;
-
-async function parseBytes(kind: DocKind | 'sniff', bytes: Buffer): Promise<Parsed> {
-  if (kind === 'pdf' || kind === 'docx') {
-    const r = kind === 'pdf' ? await parsePdf(bytes) : await parseDocx(bytes);
-    return r.ok ? { ok: true, doc: r.doc, notes: [] } : r;
-  }
-  const decoded = decodeText(bytes);
-  if (!decoded.ok) return decoded;
-  const { text, notes } = decoded;
-  switch (kind) {
-    case 'markdown':
-      return { ok: true, doc: parseMarkdown(text), notes };
-    case 'html':
-      return { ok: true, doc: parseHtml(text, 'html'), notes };
-    case 'code':
-      return { ok: true, doc: parsePlain(text, 'code'), notes };
-    default:
-      return { ok: true, doc: parsePlain(text, 'text'), notes };
-  }
-}
+/** Parsed inline: our own readers, one pass over the bytes and one section. */
+const INLINE_KINDS = new Set<DocKind | 'sniff'>(['text', 'code', 'sniff', 'rtf']);
 
 /** Enough of a file to tell text from binary (see looksBinary). */
 const SNIFF_HEAD_BYTES = 8 * 1024;
@@ -51,22 +37,14 @@ export async function parseFile(path: string, opts: ParseOptions = {}): Promise<
   if (kind === 'sniff') {
     // Unknown extensions are mostly images, archives and media: decide from the first bytes, not the whole file.
     const head = await readHead(path, SNIFF_HEAD_BYTES);
-    if (head && head.length > 0 && !isUtf16(head) && looksBinary(head)) return fail(problems.binary());
+    if (head && head.length > 0 && isBinary(head)) return fail(problems.binary());
   }
   const read = await readFileStable(path, opts.maxBytes ?? DEFAULT_MAX_FILE_BYTES);
   if (!read.ok) return read;
   const sha256 = bufferHash(read.bytes);
-  let parsed: Parsed;
-  try {
-    parsed = await parseBytes(kind, read.bytes);
-  } catch (err) {
-    // Parsers return failures for known bad inputs; anything else is a bug or an exotic file, never a crash.
-    const detail = err instanceof Error ? err.message : String(err);
-    return fail(problems.parseError(kind === 'sniff' ? 'text' : kind, detail));
-  }
+  const budget = parseBudget(opts.budget);
+  const parsed: Parsed = opts.inline || INLINE_KINDS.has(kind) ? await parseBytes(kind, read.bytes, budget) : await parseSandbox.run(kind, read.bytes, budget);
   if (!parsed.ok) return parsed;
-  if (parsed.doc.text.trim() === '') {
-    return fail(parsed.doc.kind === 'pdf' ? problems.noTextLayer() : problems.noText());
-  }
+  if (parsed.doc.text.trim() === '') return fail(parsed.doc.kind === 'pdf' ? problems.noTextLayer() : problems.noText());
   return { ok: true, doc: parsed.doc, size: read.size, mtimeMs: read.mtimeMs, sha256, notes: parsed.notes };
 }

@@ -2,7 +2,7 @@
 // main thread ("fake worker"), which is what we want: no worker files, no threads. verbosity 0 silences warnings.
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { problems } from '../file-problems.js';
+import { notes as fileNotes, problems, type FileNote } from '../file-problems.js';
 import { fail, type ParsedDocument, type ParseFailure, type Section } from './types.js';
 
 type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
@@ -24,7 +24,14 @@ function errorName(err: unknown): string {
   return typeof err === 'object' && err !== null && 'name' in err ? String((err as { name: unknown }).name) : '';
 }
 
-export async function parsePdf(bytes: Uint8Array): Promise<{ ok: true; doc: ParsedDocument } | ParseFailure> {
+export interface PdfLimits {
+  /** Pages after this one are not read (a 100k-page PDF once parsed for minutes at 1.25 GB). */
+  maxPages: number;
+  /** performance.now() after which no further page is read. */
+  deadline: number;
+}
+
+export async function parsePdf(bytes: Uint8Array, limits?: PdfLimits): Promise<{ ok: true; doc: ParsedDocument; notes: FileNote[] } | ParseFailure> {
   const head = Buffer.from(bytes.subarray(0, 1024)).toString('latin1');
   if (!head.includes('%PDF-')) return fail(problems.notAPdf());
   const pdfjs = await loadPdfJs();
@@ -49,7 +56,14 @@ export async function parsePdf(bytes: Uint8Array): Promise<{ ok: true; doc: Pars
   }
   try {
     const pages: string[] = [];
-    for (let n = 1; n <= pdf.numPages; n++) {
+    const notes: FileNote[] = [];
+    const last = Math.min(pdf.numPages, limits?.maxPages ?? Number.POSITIVE_INFINITY);
+    if (last < pdf.numPages) notes.push(fileNotes.pdfPageLimit(last, pdf.numPages));
+    for (let n = 1; n <= last; n++) {
+      if (limits && n > 1 && performance.now() > limits.deadline) {
+        notes.splice(0, notes.length, fileNotes.pdfTimeLimit(n - 1, pdf.numPages));
+        break;
+      }
       const page = await pdf.getPage(n);
       const content = await page.getTextContent();
       let text = '';
@@ -70,7 +84,7 @@ export async function parsePdf(bytes: Uint8Array): Promise<{ ok: true; doc: Pars
     const meta = await pdf.getMetadata().catch(() => null);
     const info = meta?.info as { Title?: unknown } | undefined;
     const title = typeof info?.Title === 'string' && info.Title.trim() ? info.Title.trim() : undefined;
-    return { ok: true, doc: { kind: 'pdf', text, sections, ...(title ? { title } : {}) } };
+    return { ok: true, doc: { kind: 'pdf', text, sections, ...(title ? { title } : {}) }, notes };
   } catch (err) {
     const detail = err instanceof Error ? err.message : String(err);
     return fail(problems.corruptPdf(`failed while reading its pages: ${detail}`));

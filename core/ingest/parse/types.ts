@@ -5,7 +5,7 @@ import type { FileProblemCode } from '../../contract/vocabulary.js';
 // Shapes every parser returns. Offsets are UTF-16 indices into `text`, so a chunk's offsets map back to a
 // page (PDF) and a heading path (markdown, HTML, docx) by looking up the section that contains them.
 
-export type DocKind = 'text' | 'markdown' | 'html' | 'pdf' | 'docx' | 'code';
+export type DocKind = 'text' | 'markdown' | 'html' | 'pdf' | 'docx' | 'code' | 'rtf';
 
 export interface Section {
   charStart: number;

@@ -7,19 +7,19 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { randomBertWeights } from './bert-weights.js';
-import { buildBertGraph, fp32Linear, type LinearEmitter } from './bert-graph.js';
+import { buildBertGraph, fp32Weights, type WeightEmitter } from './bert-graph.js';
 import { GraphBuilder } from './onnx-builder.js';
-import { int8Linear } from './quantize.js';
-import { bertShape, isPresetName, type PresetName, type SynthRole } from './presets.js';
-import { configJson, copyTokenizer, MARKER_FILE, markerJson, readTokenizer, writeJson } from './model-folder.js';
+import { int8Weights } from './quantize.js';
+import { bertShape, isPresetName, PRESETS, type PresetName, type SynthRole } from './presets.js';
+import { configJson, copyTokenizer, GRAPH_FORMAT, MARKER_FILE, markerJson, readTokenizer, writeJson } from './model-folder.js';
 import { SynthError } from './synth-error.js';
 
 export { PRESETS, type PresetName, type SynthRole } from './presets.js';
 export { SynthError } from './synth-error.js';
 
-/** ir_version 8 with opset 17 (the first with LayerNormalization): what onnxruntime-node 1.30 loads. */
-export const IR_VERSION = 8;
-export const OPSET = 17;
+/** Opset 14, Optimum's default for BERT exports (so LayerNorm is decomposed, as in the hub's files); IR version 7. */
+export const IR_VERSION = 7;
+export const OPSET = 14;
 export const DEFAULT_SEED = 42;
 
 export const DEFAULT_TOKENIZER_DIR = join(projectRoot(), '..', 'shared', 'models', 'tokenizers', 'bert-base-uncased');
@@ -37,7 +37,7 @@ export interface SynthOptions {
 /** Writes one model folder; returns its absolute path and the absolute paths of the files written. */
 export async function synthesiseModel(opts: SynthOptions): Promise<{ dir: string; files: string[] }> {
   if (!isPresetName(opts.preset)) {
-    throw new SynthError('synth-invalid-preset', `There is no model preset named "${opts.preset}".`, 'Use tiny, e5-small or minilm-l6.');
+    throw new SynthError('synth-invalid-preset', `There is no model preset named "${opts.preset}".`, `Use one of: ${Object.keys(PRESETS).join(', ')}.`);
   }
   if (opts.role !== 'embedder' && opts.role !== 'cross-encoder') {
     throw new SynthError('synth-invalid-role', `A synthesised model cannot have the role "${opts.role}".`, 'Use embedder or cross-encoder.');
@@ -54,11 +54,11 @@ export async function synthesiseModel(opts: SynthOptions): Promise<{ dir: string
   files.push(await writeJson(join(dir, 'config.json'), configJson(shape, opts.role, tokenizer.padId)));
   files.push(await writeJson(join(dir, MARKER_FILE), markerJson(shape, opts.role, opts.preset, seed)));
 
-  const variants: [string, LinearEmitter][] = [['model.onnx', fp32Linear]];
-  if (opts.quantized ?? true) variants.push(['model_quantized.onnx', int8Linear]);
-  for (const [file, linear] of variants) {
+  const variants: [string, () => WeightEmitter][] = [['model.onnx', () => fp32Weights]];
+  if (opts.quantized ?? true) variants.push(['model_quantized.onnx', int8Weights]);
+  for (const [file, emitter] of variants) {
     const g = new GraphBuilder(`synth-bert-${opts.role}`);
-    buildBertGraph(g, weights, opts.role, linear);
+    buildBertGraph(g, weights, opts.role, emitter());
     const bytes = g.encode({
       irVersion: IR_VERSION, opset: OPSET, producerName: 'localrag models synth',
       docString: `synthesised ${opts.preset} BERT ${opts.role}, seed ${seed}: random weights, relevance is meaningless`,
@@ -83,8 +83,8 @@ const ENSURE_SETS: Record<EnsureOptions['preset'], { embedder: [string, PresetNa
 };
 
 /**
- * Makes sure `<modelsDir>/<name>` exists for both roles, synthesising only the folders that are absent; a folder
- * already there (synthesised earlier, or a real downloaded model) is left untouched.
+ * Makes sure `<modelsDir>/<name>` exists for both roles, synthesising only the folders that are absent or were
+ * synthesised with an older graph format; any other folder (a real downloaded model) is left untouched.
  */
 export async function ensureSynthModels(opts: EnsureOptions): Promise<{ embedderDir: string; crossEncoderDir: string }> {
   const set = ENSURE_SETS[opts.preset];
@@ -95,14 +95,25 @@ export async function ensureSynthModels(opts: EnsureOptions): Promise<{ embedder
   return { embedderDir, crossEncoderDir };
 }
 
+/** One folder `<modelsDir>/<name>` of the given preset, synthesised when absent or stale (as ensureSynthModels). */
+export async function ensureSynthModel(modelsDir: string, name: string, preset: PresetName, role: SynthRole, tokenizerDir?: string): Promise<string> {
+  return ensureOne(resolve(modelsDir), [name, preset], role, tokenizerDir);
+}
+
 async function ensureOne(modelsDir: string, [name, preset]: [string, PresetName], role: SynthRole, tokenizerDir?: string): Promise<string> {
   const dir = join(modelsDir, name);
-  if (existsSync(dir)) return dir;
+  const stale = existsSync(dir) && isStaleSynth(dir);
+  if (existsSync(dir) && !stale) return dir;
   // Build beside the target and rename into place, so a crash or a concurrent test process never sees half a
   // folder; whoever renames first wins and the others drop their copy.
   const staging = join(modelsDir, `.${name}.partial-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
     await synthesiseModel({ role, preset, outDir: staging, tokenizerDir });
+    if (stale) {
+      // Another process may have rebuilt it meanwhile: keep theirs.
+      if (existsSync(dir) && !isStaleSynth(dir)) return dir;
+      rmSync(dir, { recursive: true, force: true });
+    }
     try {
       renameSync(staging, dir);
     } catch (err) {
@@ -112,6 +123,16 @@ async function ensureOne(modelsDir: string, [name, preset]: [string, PresetName]
     rmSync(staging, { recursive: true, force: true });
   }
   return dir;
+}
+
+/** A folder this synthesiser wrote with an older graph format (never true for a real model's folder). */
+function isStaleSynth(dir: string): boolean {
+  try {
+    const marker = JSON.parse(readFileSync(join(dir, MARKER_FILE), 'utf8')) as { synthesised?: unknown; graphFormat?: unknown };
+    return marker.synthesised === true && marker.graphFormat !== GRAPH_FORMAT;
+  } catch {
+    return false;
+  }
 }
 
 /** The folder holding this project's package.json, from source (core/...) or a build (dist/core/...). */

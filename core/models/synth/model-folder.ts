@@ -9,12 +9,17 @@ import { SynthError } from './synth-error.js';
 
 export const TOKENIZER_FILES = ['tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'vocab.txt'] as const;
 export const MARKER_FILE = 'localrag-model.json';
+/** Which graph layout wrote the ONNX files; a synthesised folder with another value is rebuilt by ensureSynthModels. */
+export const GRAPH_FORMAT = 'torch-export-opset14+quantize-dynamic-per-channel';
 
 /** Real models each preset copies the shape of, for the provenance note. */
 const SHAPE_OF: Record<PresetName, string> = {
   tiny: 'no real model (a tiny BERT for tests)',
   'e5-small': 'intfloat/multilingual-e5-small',
   'minilm-l6': 'cross-encoder/ms-marco-MiniLM-L-6-v2',
+  'minilm-l4': 'cross-encoder/ms-marco-MiniLM-L-4-v2',
+  'minilm-l2': 'cross-encoder/ms-marco-MiniLM-L-2-v2',
+  'tinybert-l2': 'cross-encoder/ms-marco-TinyBERT-L-2-v2 (as its issue gives it: 2 layers, hidden 312)',
 };
 
 export interface TokenizerInfo {
@@ -85,6 +90,8 @@ export interface Marker {
   intermediate: number;
   vocabSize: number;
   createdBy: string;
+  /** The graph layout (GRAPH_FORMAT) the ONNX files were written in. */
+  graphFormat: string;
   /** Which real model the shape copies, and how it differs. */
   shapeOf: string;
   note: string;
@@ -98,6 +105,7 @@ export function markerJson(shape: BertShape, role: SynthRole, preset: PresetName
     layers: shape.layers, hidden: shape.hidden, heads: shape.heads, intermediate: shape.intermediate,
     vocabSize: shape.vocabSize,
     createdBy: 'localrag models synth',
+    graphFormat: GRAPH_FORMAT,
     shapeOf: SHAPE_OF[preset],
     note: `Random weights (seed ${seed}) in the real BERT graph; the tokenizer is bert-base-uncased, so the vocabulary is ` +
       `${shape.vocabSize}${preset === 'e5-small' ? ' rather than multilingual-e5-small\'s 250037 (XLM-R sentencepiece)' : ''}.`,

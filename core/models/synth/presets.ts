@@ -1,7 +1,7 @@
 // The named model shapes the synthesiser can build. Sizes copy the real models; only the weights are random.
 
 export type SynthRole = 'embedder' | 'cross-encoder';
-export type PresetName = 'tiny' | 'e5-small' | 'minilm-l6';
+export type PresetName = 'tiny' | 'e5-small' | 'minilm-l6' | 'minilm-l4' | 'minilm-l2' | 'tinybert-l2';
 
 export interface BertShape {
   layers: number;
@@ -28,6 +28,10 @@ export const PRESETS: Record<PresetName, PresetShape> = {
   'e5-small': { layers: 12, hidden: 384, heads: 12, intermediate: 1536, initStd: 0.02 },
   /** cross-encoder/ms-marco-MiniLM-L-6-v2. */
   'minilm-l6': { layers: 6, hidden: 384, heads: 12, intermediate: 1536, initStd: 0.02 },
+  /** The smaller cross-encoders of the same family, for their speed (bench:rerank). */
+  'minilm-l4': { layers: 4, hidden: 384, heads: 12, intermediate: 1536, initStd: 0.02 },
+  'minilm-l2': { layers: 2, hidden: 384, heads: 12, intermediate: 1536, initStd: 0.02 },
+  'tinybert-l2': { layers: 2, hidden: 312, heads: 12, intermediate: 1200, initStd: 0.02 },
 };
 
 /** BERT's fixed sizes that no preset changes. */

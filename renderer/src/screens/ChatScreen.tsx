@@ -1,17 +1,24 @@
-// Ask, watch the answer stream in, follow a citation to its exact passage, and go back to earlier questions.
-import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent, type MouseEvent } from 'react';
-import { renderAnswerHtml } from '../components/answer-html.js';
+// Conversations: ask, follow up in the same chat, watch the answer stream in, follow a citation to its exact passage,
+// copy an answer or export the whole chat, and come back to earlier chats after a reload.
+import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import type { AppError } from '../../../core/contract/api.js';
+import { appErrorOf } from '../api/api-error.js';
+import { ChatTurn, turnFromLive, turnFromStore, type TurnView } from '../components/ChatTurn.js';
+import { ConversationList } from '../components/ConversationList.js';
 import { ErrorNote } from '../components/ErrorNote.js';
+import { saveTextFile } from '../components/save-text.js';
 import { SourcesPanel } from '../components/SourcesPanel.js';
 import { useApp } from '../state/app-context.js';
 import { FirstRunPanel } from './FirstRunPanel.js';
 
 export function ChatScreen() {
-  const { t, session, refreshStatus } = useApp();
+  const { t, session, refreshStatus, host } = useApp();
   const { live, busy } = session;
   const [question, setQuestion] = useState('');
   const [openChunk, setOpenChunk] = useState<number | null>(null);
+  const [exportError, setExportError] = useState<AppError | null>(null);
   const input = useRef<HTMLTextAreaElement>(null);
+  const end = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
     const onKey = (e: globalThis.KeyboardEvent) => {
@@ -21,12 +28,13 @@ export function ChatScreen() {
     return () => document.removeEventListener('keydown', onKey);
   }, [busy, session]);
 
-  useEffect(() => setOpenChunk(null), [live?.requestId]);
+  useEffect(() => setOpenChunk(null), [session.selected]);
 
   const submit = (e?: FormEvent) => {
     e?.preventDefault();
     const q = question.trim();
     if (!q || busy) return;
+    setQuestion('');
     void session.ask(q);
   };
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
@@ -36,31 +44,53 @@ export function ChatScreen() {
     }
   };
 
-  const result = live?.result ?? null;
+  const turns: TurnView[] = session.turns.map(turnFromStore);
+  if (live && !turns.some((x) => x.requestId === live.requestId)) turns.push(turnFromLive(live));
+  const shown = turns.find((x) => x.requestId === session.selected) ?? turns.at(-1) ?? null;
+
   // An unavailable answer usually means the LLM's state changed (Ollama stopped): show it in the first-run panel.
+  const liveStatus = live?.result?.status;
   useEffect(() => {
-    if (result?.status === 'unavailable') void refreshStatus();
-  }, [result, refreshStatus]);
-  const sources = result?.sources ?? [];
-  const html = useMemo(
-    () => renderAnswerHtml(live?.text ?? '', result ? result.citations : null, (n) => t('invalidCitation', { n })),
-    [live?.text, result, t],
-  );
-  const onAnswerClick = (e: MouseEvent<HTMLDivElement>) => {
-    const target = (e.target as HTMLElement).closest<HTMLElement>('[data-cite]');
-    if (!target || !result) return;
-    const n = Number(target.dataset.cite);
-    const chunkId = result.citations.find((c) => c.n === n && c.valid)?.chunkId ?? sources[n - 1]?.chunkId ?? null;
-    if (chunkId != null) setOpenChunk(chunkId);
+    if (liveStatus === 'unavailable') void refreshStatus();
+  }, [liveStatus, refreshStatus]);
+  useEffect(() => {
+    end.current?.scrollIntoView?.({ block: 'end' });
+  }, [turns.length, live?.requestId]);
+
+  const exportChat = async () => {
+    if (!session.conversationId) return;
+    setExportError(null);
+    try {
+      const { fileName, markdown } = await host.api.call('exportConversation', { id: session.conversationId });
+      saveTextFile(fileName, markdown);
+    } catch (err) {
+      setExportError(appErrorOf(err));
+    }
   };
+  const title = session.conversations.find((c) => c.id === session.conversationId)?.title;
 
   return (
     <div className="chat">
+      <ConversationList />
       <div className="chat-main">
         <FirstRunPanel />
+        {session.error ? <ErrorNote error={session.error} /> : null}
+        <header className="chat-header">
+          <h2 data-testid="chat-title">{title ?? t('newChatTitle')}</h2>
+          {session.conversationId ? <button type="button" onClick={() => void exportChat()}>{t('exportChat')}</button> : null}
+        </header>
+        {exportError ? <ErrorNote error={exportError} /> : null}
+        <div className="turns" data-testid="turns">
+          {turns.length === 0 ? <p className="hint">{t('chatEmpty')}</p> : turns.map((turn) => (
+            <ChatTurn key={turn.requestId} turn={turn} selected={turn.requestId === shown?.requestId}
+              onCite={(chunkId) => { session.select(turn.requestId); setOpenChunk(chunkId); }} />
+          ))}
+          <div ref={end} />
+        </div>
         <form onSubmit={submit} className="ask">
-          <label htmlFor="question">{t('askLabel')}</label>
-          <textarea id="question" ref={input} value={question} rows={2} placeholder={t('askPlaceholder')}
+          <label htmlFor="question">{session.conversationId ? t('followUpLabel') : t('askLabel')}</label>
+          <textarea id="question" ref={input} value={question} rows={2}
+            placeholder={session.conversationId ? t('followUpPlaceholder') : t('askPlaceholder')}
             onChange={(e) => setQuestion(e.target.value)} onKeyDown={onKeyDown} autoFocus />
           <div className="ask-buttons">
             <button type="submit" disabled={busy || !question.trim()}>{t('askButton')}</button>
@@ -68,48 +98,10 @@ export function ChatScreen() {
             <span className="shortcuts">{t('shortcuts')}</span>
           </div>
         </form>
-        {live ? (
-          <section className="answer" aria-label={t('answerHeading')} aria-busy={busy} data-testid="answer" data-status={result?.status ?? (live.error ? 'error' : 'streaming')}>
-            <h2>{live.question}</h2>
-            {busy ? <p className="streaming" role="status">{t('answerStreaming')}</p> : null}
-            {live.error ? <ErrorNote error={live.error} /> : null}
-            {result?.status === 'unavailable' ? (
-              <div role="alert" className="unavailable" data-testid="answer-unavailable">
-                {t('answerUnavailable', { reason: result.error?.message ?? '' })}
-                {result.error?.action ? <p className="action">{result.error.action}</p> : null}
-              </div>
-            ) : null}
-            {result?.status === 'cancelled' ? <p role="status">{t('answerCancelled')}</p> : null}
-            {/* Sanitised by renderAnswerHtml (DOMPurify); citations are added from digits only. */}
-            <div className="answer-text" data-testid="answer-text" onClick={onAnswerClick} dangerouslySetInnerHTML={{ __html: html }} />
-            {result?.llm ? (
-              <p className="llm-stats">{t('llmStats', { backend: result.llm.backend, model: result.llm.model, tps: result.llm.tokensPerSecond?.toFixed(1) ?? '—' })}</p>
-            ) : null}
-          </section>
-        ) : null}
-        <History />
       </div>
-      {result ? <SourcesPanel sources={sources} openChunk={openChunk} onOpen={setOpenChunk} /> : null}
+      {shown?.sources ? (
+        <SourcesPanel sources={shown.sources} dropped={shown.dropped} openChunk={openChunk} onOpen={setOpenChunk} />
+      ) : null}
     </div>
-  );
-}
-
-function History() {
-  const { t, session } = useApp();
-  return (
-    <section className="history" aria-label={t('historyHeading')}>
-      <h2>{t('historyHeading')}</h2>
-      {session.answers.length === 0 ? <p>{t('historyEmpty')}</p> : (
-        <ul data-testid="history-list">
-          {session.answers.map((a) => (
-            <li key={a.requestId}>
-              <button type="button" onClick={() => session.show(a)} aria-current={session.live?.requestId === a.requestId}>
-                <span className={`status status-${a.status}`}>{a.status}</span> {a.question}
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
-    </section>
   );
 }

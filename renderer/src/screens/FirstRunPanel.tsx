@@ -1,5 +1,6 @@
 // From nothing to a first answer: what is missing, why, and the one place to fix it. Hidden once all is ready.
 import { ErrorNote } from '../components/ErrorNote.js';
+import type { StringKey } from '../i18n/strings.js';
 import { useApp } from '../state/app-context.js';
 
 export function FirstRunPanel() {
@@ -22,7 +23,7 @@ export function FirstRunPanel() {
         <li className={missingModels.length === 0 ? 'done' : 'todo'} data-testid="step-models">
           {missingModels.length === 0 ? t('stepModelsDone') : t('stepModels')}
           {missingModels.map((m) => (
-            <p key={m.id} className="missing-model">{m.id} ({m.role}): {t('missing')}{m.howToGet ? ` — ${t('howToGet', { how: m.howToGet })}` : ''}</p>
+            <p key={m.id} className="missing-model">{m.id} ({t(`role_${m.role}` as StringKey)}): {t('missing')}{m.howToGet ? ` — ${t('howToGet', { how: m.howToGet })}` : ''}</p>
           ))}
           {missingModels.length ? <button type="button" onClick={() => navigate('library')}>{t('goLibrary')}</button> : null}
         </li>

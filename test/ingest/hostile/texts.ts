@@ -3,6 +3,7 @@
 import { approxTokenCounter, chunkDocument } from '../../../core/ingest/chunk.js';
 import { parseHtml } from '../../../core/ingest/parse/html.js';
 import { parseMarkdown } from '../../../core/ingest/parse/markdown.js';
+import { parseRtf } from '../../../core/ingest/parse/rtf.js';
 import { parsePlain } from '../../../core/ingest/parse/text.js';
 
 const MB = 1024 * 1024;
@@ -37,4 +38,11 @@ export function parseHostile(name: HostileText, bytes: number, as: 'markdown' | 
   const doc = as === 'markdown' ? parseMarkdown(text) : parseHtml(text);
   const chunks = chunkDocument(doc, approxTokenCounter, { chunkTokens: 256, overlapTokens: 32, prefixTokens: 0, maxModelTokens: 512 });
   return { sections: doc.sections.length, chunks: chunks.length };
+}
+
+/** Child side: a megabyte of nested RTF groups and control words through the RTF reader. */
+export function parseHostileRtf(bytes: number): { chars: number } {
+  const body = `${'{\\b '.repeat(bytes / 8)}deep${'}'.repeat(bytes / 8)}${'\\par x'.repeat(bytes / 12)}`;
+  const r = parseRtf(Buffer.from(`{\\rtf1\\ansi ${body}}`, 'latin1'));
+  return { chars: r.ok ? r.doc.text.length : -1 };
 }
