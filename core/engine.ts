@@ -320,6 +320,8 @@ export class Engine implements EngineApi {
 function loadSaved(json: string): Partial<Settings> {
   try {
     const saved = JSON.parse(json) as Record<string, unknown>;
+    // Saved together, valid together (e.g. chunkTokens 32 with chunkOverlap 4, which neither default allows alone).
+    try { mergeSettings(DEFAULT_SETTINGS, saved); return saved as Partial<Settings>; } catch { /* check one by one */ }
     const kept: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(saved)) {
       try { mergeSettings(DEFAULT_SETTINGS, { [k]: v }); kept[k] = v; } catch { /* dropped: invalid now */ }
