@@ -29,8 +29,9 @@ export async function run(argv: string[]): Promise<number> {
   const appStore = storeDirOf(values);
   const outDir = typeof values.out === 'string' ? resolve(values.out) : join(appStore, 'eval');
   const slug = collection.name.replace(/[^\w.-]+/g, '_');
-  // The app's own settings (models, K, fusion) in the collection's separate store; one chunk per document.
-  const app = await openEngine(values);
+  // The app's own settings (models, K, fusion) in the collection's separate store; one chunk per document. Only
+  // read: an app store that is not there gives the defaults and is not created.
+  const app = await openEngine(values, {}, { access: 'read-or-empty' });
   const appSettings = await app.getSettings();
   await app.close();
   // The collection's store and its corpus folder side by side: a store never indexes a folder inside itself.

@@ -30,7 +30,7 @@ export async function run(argv: string[]): Promise<number> {
   if (!question) throw new UsageError('search needs a question: localrag search "<question>"');
   const params = rerankParamsFrom(values);
   const retrieveK = settingFlag(values.k, 'k', 'retrieveK');
-  const engine = await openEngine(values);
+  const engine = await openEngine(values, {}, { access: 'read' });
   try {
     const result = await engine.search({ question, params, retrieveK });
     if (values.json) {
