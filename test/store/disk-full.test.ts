@@ -1,0 +1,139 @@
+// A full disk: every save of the vector index fails with one clear disk-full error, never leaves a 0-byte or partial
+// .tmp file, never hides the SQLite error that came with it, and the next run on a disk with room recovers the store
+// to exactly what a clean run gives. Real SQLite, real FAISS; the full disk is a real 16 MB tmpfs where this machine
+// lets the test mount one, and a writer that fails as the file system does otherwise (only at that boundary).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, statfsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { AppError } from '../../core/contract/api.js';
+import { openDb } from '../../core/store/db.js';
+import { replaceDocument } from '../../core/store/documents.js';
+import { FlatBackend } from '../../core/store/flat-index.js';
+import { storeVectors, VectorIndex } from '../../core/store/vector-index.js';
+import { sharedDir, tempDir } from '../support/temp.js';
+import { synthTinyEmbedder } from '../support/models.js';
+import { assertFaissEqualsSqlite, runCli as runCliWith } from '../support/vectors.js';
+
+const DIM = 8;
+const unit = (seed: number) => {
+  const v = new Float32Array(DIM).map((_, i) => Math.sin(seed * 7.3 + i * 1.1));
+  return v.map((x) => x / Math.hypot(...v));
+};
+
+const leftovers = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.tmp'));
+
+function enospc(): NodeJS.ErrnoException {
+  return Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28, syscall: 'write' });
+}
+
+test('a vector index save that runs out of space: disk-full in words, no .tmp left, the saved index untouched', (t) => {
+  const dir = tempDir();
+  const db = openDb(dir);
+  const ids = replaceDocument(db, { path: '/f/a.txt', folder: '/f', hash: 'h', size: 1, mtimeMs: 1 },
+    Array.from({ length: 6 }, (_, i) => ({ text: `chunk ${i}`, charStart: i, charEnd: i + 1, page: null, headingPath: [], tokenCount: 2 })), 'k').added;
+  storeVectors(db, ids, ids.map(unit));
+  const { index } = VectorIndex.open(db, dir, DIM);
+  const saved = { faiss: readFileSync(join(dir, 'vectors.faiss')), ids: readFileSync(join(dir, 'vectors.ids.json')) };
+
+  // The file system fills up half way through the write, as writeFileSync does on a full disk.
+  const write = FlatBackend.prototype.writeTo;
+  t.after(() => { FlatBackend.prototype.writeTo = write; });
+  FlatBackend.prototype.writeTo = function (path: string) {
+    writeFileSync(path, Buffer.alloc(20));
+    throw enospc();
+  };
+  storeVectors(db, [ids[0]!], [unit(99)]); // a vector changed in SQLite: the index has something to save
+  let error: AppError | undefined;
+  try { index.save(); } catch (err) { error = (err as { appError?: AppError }).appError; }
+  assert.equal(error?.code, 'disk-full');
+  assert.equal(error?.params?.dir, dir);
+  assert.equal(error?.message, `The disk holding ${dir} is full: saving the vector index stopped (ENOSPC: no space left on device, write).`);
+  assert.match(error?.action ?? '', /Free some space/);
+  assert.deepEqual(leftovers(dir), [], 'no partial .tmp file');
+  assert.ok(readFileSync(join(dir, 'vectors.faiss')).equals(saved.faiss), 'the last good index is still there');
+  assert.ok(readFileSync(join(dir, 'vectors.ids.json')).equals(saved.ids));
+
+  // A failure that is not a full disk is reported as it is, and leaves nothing behind either.
+  FlatBackend.prototype.writeTo = function (path: string) {
+    writeFileSync(path, '');
+    throw Object.assign(new Error('EACCES: permission denied, open'), { code: 'EACCES' });
+  };
+  assert.throws(() => index.save(), /EACCES/);
+  assert.deepEqual(leftovers(dir), []);
+
+  // Space again: the next save writes what SQLite holds.
+  FlatBackend.prototype.writeTo = write;
+  index.save();
+  index.close();
+  assertFaissEqualsSqlite(dir);
+  db.close();
+});
+
+/** Mounts a tmpfs of `size` at `dir`; false where this machine does not allow it (not root, no mount). */
+function mountTmpfs(dir: string, size: string): boolean {
+  mkdirSync(dir, { recursive: true });
+  return spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir]).status === 0;
+}
+
+/** A store's content, independent of chunk ids: every document's state, chunks and vector bytes, in path order. */
+function contentOf(store: string): string {
+  const db = new Database(join(store, 'localrag.sqlite'), { readonly: true, fileMustExist: true });
+  try {
+    return JSON.stringify(db.prepare(`SELECT d.path, d.state, d.chunks, c.ord, c.text, hex(v.vector) AS vector FROM documents d
+      LEFT JOIN chunks c ON c.document_id = d.id LEFT JOIN vectors v ON v.chunk_id = c.id ORDER BY d.path, c.ord`).all());
+  } finally {
+    db.close();
+  }
+}
+
+test('indexing onto a full disk: one line naming SQLite\'s error and the failed save; the next run recovers to a clean run\'s store', async (t) => {
+  const root = tempDir();
+  const store = join(root, 'mnt');
+  if (!mountTmpfs(store, '16m')) {
+    t.skip('mounting a tmpfs needs root (CAP_SYS_ADMIN) here; the injected failure above covers the save path');
+    return;
+  }
+  t.after(() => { spawnSync('umount', ['-l', store]); });
+  // A float32 embedder: int8 models quantise each batch by its own range, so a vector would depend on which chunks
+  // shared its batch, and a resumed run could not be compared with a clean one byte for byte.
+  const modelsDir = join(root, 'models');
+  await synthTinyEmbedder(modelsDir, 'fp32-embedder', 7);
+  const models = ['--models', modelsDir, '--embedder', 'fp32-embedder', '--provider', 'cpu', '--quiet'];
+  const runCli = (args: string[]) => runCliWith(args, { models: false });
+  const docs = join(root, 'docs');
+  mkdirSync(docs);
+  const cran = readFileSync(join(sharedDir, 'data', 'cranfield', 'cran.all.1400'), 'utf8').split(/^\.I /m).slice(1, 301);
+  cran.forEach((d, i) => writeFileSync(join(docs, `doc${String(i).padStart(3, '0')}.txt`), d));
+  const first = await runCli(['index', docs, '--store', store, ...models]);
+  assert.equal(first.code, 0, first.stderr);
+
+  // Edits to index, and 256 KiB of room: SQLite opens and commits a few edited files (so the index has changes to
+  // save), then fills the disk, and the save of the vector index cannot fit either.
+  for (let i = 0; i < 300; i += 2) appendFileSync(join(docs, `doc${String(i).padStart(3, '0')}.txt`), ' Revised: flutter margins measured again at higher Mach numbers.');
+  const free = statfsSync(store);
+  writeFileSync(join(store, 'filler'), Buffer.alloc(Number(free.bavail * free.bsize) - 256 * 1024));
+  const full = await runCli(['index', docs, '--store', store, ...models]);
+  assert.equal(full.code, 1);
+  const lines = full.stderr.trim().split('\n');
+  assert.equal(lines.length, 1, full.stderr);
+  assert.match(lines[0]!, new RegExp(`^localrag: The disk holding ${store} is full: indexing stopped \\(`));
+  assert.match(lines[0]!, /SQLite: database or disk is full/, 'SQLite\'s error is named, not hidden by the save\'s');
+  assert.match(lines[0]!, /saving the vector index: ENOSPC/, 'and the save that failed after it');
+  assert.match(lines[0]!, /Free some space on that disk/);
+  assert.deepEqual(leftovers(store), [], 'no 0-byte or partial .tmp');
+
+  // Room again: the next run finishes, and the store equals one made by a clean run of the same files.
+  spawnSync('rm', ['-f', join(store, 'filler')]);
+  const again = await runCli(['index', docs, '--store', store, ...models]);
+  assert.equal(again.code, 0, again.stderr);
+  const clean = join(root, 'clean');
+  const cleanRun = await runCli(['index', docs, '--store', clean, ...models]);
+  assert.equal(cleanRun.code, 0, cleanRun.stderr);
+  assert.equal(contentOf(store), contentOf(clean));
+  assertFaissEqualsSqlite(store);
+  assertFaissEqualsSqlite(clean);
+  assert.deepEqual(leftovers(store), []);
+});
