@@ -11,6 +11,7 @@ import type {
 import type { Conversation, ConversationDetail, ConversationExport } from './contract/api.js';
 import { DEFAULT_SETTINGS, mergeSettings, type Settings } from './contract/settings.js';
 import { EngineError, Library } from './engine/library.js';
+import { Operations } from './engine/operations.js';
 import { ModelRuntime } from './engine/runtime.js';
 import { Answers } from './engine/answers.js';
 import { Searches } from './engine/searches.js';
@@ -62,6 +63,8 @@ export class Engine implements EngineApi {
   readonly library: Library;
   private readonly searches: Searches;
   private readonly answers: Answers;
+  /** Long operations that are neither answers nor index runs (model downloads), cancellable by id. */
+  private readonly operations = new Operations();
   private readonly log: (line: string) => void;
   /** Opened for reading only (a read command): every method that would write refuses instead. */
   readonly readOnly: boolean;
@@ -157,7 +160,7 @@ export class Engine implements EngineApi {
     this.writable('adding a folder');
     const folder = this.library.add(req.path);
     await this.library.restartWatcher();
-    this.library.index([folder]).catch((err) => this.log(`indexing ${folder} failed: ${(err as Error).message}`));
+    this.library.index([folder]).catch((err) => this.logFailure(`indexing ${folder}`, err));
     return this.getStatus();
   }
 
@@ -167,30 +170,32 @@ export class Engine implements EngineApi {
     return this.getStatus();
   }
 
-  async reindex(req: { path?: string }): Promise<IndexSummary> {
+  async reindex(req: { path?: string }, signal?: AbortSignal): Promise<IndexSummary> {
     this.writable('indexing');
-    return this.library.index(req.path ? [this.library.add(req.path)] : undefined);
+    return this.library.index(req.path ? [this.library.add(req.path)] : undefined, signal);
   }
 
   async listFiles(req: { state?: FileStatus['state'] }): Promise<FileStatus[]> {
     return listFiles(this.db, req.state);
   }
 
-  search(req: SearchRequest): Promise<SearchResult> {
-    return this.searches.search(req);
+  search(req: SearchRequest, signal?: AbortSignal): Promise<SearchResult> {
+    return this.searches.search(req, signal);
   }
 
   refuse(req: RefuseRequest): Promise<SearchResult> {
     return this.searches.refuse(req);
   }
 
-  async ask(req: AskRequest): Promise<AnswerResult> {
+  async ask(req: AskRequest, signal?: AbortSignal): Promise<AnswerResult> {
     this.writable('asking (each answer is kept in the chat history)');
-    return this.answers.ask(req);
+    return this.answers.ask(req, signal);
   }
 
+  /** Cancels by id: an answer (its requestId), an index run (its runId) or a model download (the model id). */
   async cancel(req: { requestId: string }): Promise<{ cancelled: boolean }> {
-    return { cancelled: this.answers.cancel(req.requestId) };
+    const id = req.requestId;
+    return { cancelled: this.answers.cancel(id) || this.library.cancel(id) || this.operations.cancel(id) };
   }
 
   async getPassage(req: { chunkId: number }): Promise<Passage & { documentText?: string }> {
@@ -219,12 +224,12 @@ export class Engine implements EngineApi {
     return status;
   }
 
-  async downloadModel(req: { id: string }): Promise<ModelStatus> {
+  async downloadModel(req: { id: string }, signal?: AbortSignal): Promise<ModelStatus> {
     this.writable('downloading a model');
-    const status = await downloadModel({
+    const status = await this.operations.run(req.id, signal, (s) => downloadModel({
       modelsDir: this.opts.modelsDir, id: req.id, hubHost: this.settings.hubHost,
-      onProgress: (p) => this.emit('onDownloadProgress', p),
-    });
+      onProgress: (p) => this.emit('onDownloadProgress', p), signal: s,
+    }));
     await this.afterModelArrived(status.role);
     return status;
   }
@@ -233,7 +238,7 @@ export class Engine implements EngineApi {
   private async afterModelArrived(role: ModelStatus['role']): Promise<void> {
     if (role === 'embedder') {
       await this.runtime.reset();
-      this.library.index().catch((err) => this.log(`indexing after model import failed: ${(err as Error).message}`));
+      this.library.index().catch((err) => this.logFailure('indexing after the model arrived', err));
     } else await this.searches.resetCross();
   }
 
@@ -285,8 +290,15 @@ export class Engine implements EngineApi {
     if (this.readOnly) throw storeReadOnly(what);
   }
 
+  /** A background run that was cancelled (the engine closing) is not a failure worth a log line. */
+  private logFailure(what: string, err: unknown): void {
+    if ((err as { appError?: { code?: string } }).appError?.code !== 'cancelled') this.log(`${what} failed: ${(err as Error).message}`);
+  }
+
+  /** Cancels everything that runs (answers, index runs, downloads) before it waits for any of it. */
   async close(): Promise<void> {
     this.answers.cancelAll();
+    this.operations.cancelAll();
     await this.library.close();
     await this.answers.close();
     await this.searches.close();

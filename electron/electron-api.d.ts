@@ -8,6 +8,7 @@ declare module 'electron' {
     send(channel: string, ...args: unknown[]): void;
     on(event: 'will-navigate' | 'will-redirect', listener: (event: Event, url: string) => void): this;
     on(event: 'will-attach-webview', listener: (event: Event) => void): this;
+    once(event: 'destroyed', listener: () => void): this;
     setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' } | { action: 'allow' }): void;
     getURL(): string;
     isDestroyed(): boolean;
@@ -78,6 +79,7 @@ declare module 'electron' {
     postMessage(message: unknown): void;
     on(event: 'message', listener: (message: unknown) => void): this;
     on(event: 'exit', listener: (code: number) => void): this;
+    off(event: 'message', listener: (message: unknown) => void): this;
     kill(): boolean;
   }
   const utilityProcess: {

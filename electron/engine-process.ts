@@ -1,38 +1,15 @@
 // The engine in Electron's utility process: SQLite, ONNX and the LLM run here, so the main (UI) process never
-// blocks. Main has already validated every request; this side only runs it and reports replies and events.
-import type { ApiMethod } from '../core/contract/api.js';
+// blocks. The engine host's dispatch validates every request, maps errors and routes events; main only relays.
 import { createEngine } from '../core/engine.js';
-import { toAppError } from '../core/serve/app-error.js';
-import type { EngineProcessConfig, FromEngine, ToEngine } from './engine-protocol.js';
+import { hostEngine } from '../core/host/engine-host.js';
+import { fromParentPort, type ElectronParentPort } from '../core/host/port.js';
+import type { EngineProcessConfig } from './engine-client.js';
 
-interface ParentPort {
-  postMessage(message: FromEngine): void;
-  on(event: 'message', listener: (e: { data: ToEngine }) => void): void;
-}
+const parentPort = (process as unknown as { parentPort?: ElectronParentPort }).parentPort;
+if (!parentPort) throw new Error('engine-process must run in an Electron utility process');
+// Electron passes fork()'s args in process.argv; where they start differs between versions, so find the JSON.
+const config = JSON.parse(process.argv.find((a) => a.startsWith('{')) ?? '{}') as EngineProcessConfig;
+const log = (line: string) => process.stderr.write(`${line}\n`);
 
-const port = (process as unknown as { parentPort?: ParentPort }).parentPort;
-if (!port) throw new Error('engine-process must run in an Electron utility process');
-const parent: ParentPort = port;
-const config = JSON.parse(process.argv[2] ?? '{}') as EngineProcessConfig;
-
-async function main(): Promise<void> {
-  const engine = await createEngine({ storeDir: config.storeDir, modelsDir: config.modelsDir, watch: true });
-  engine.subscribe((event, payload) => parent.postMessage({ type: 'event', event, payload }));
-  parent.on('message', ({ data }) => {
-    if (data.type === 'close') {
-      void engine.close().finally(() => process.exit(0));
-      return;
-    }
-    const fn = engine[data.method as ApiMethod] as (req: unknown) => Promise<unknown>;
-    fn.call(engine, data.req).then(
-      (result) => parent.postMessage({ type: 'reply', id: data.id, reply: { ok: true, result } }),
-      (err: unknown) => parent.postMessage({ type: 'reply', id: data.id, reply: { ok: false, error: toAppError(err) } }),
-    );
-  });
-  parent.postMessage({ type: 'ready' });
-}
-
-main().catch((err: unknown) => {
-  parent.postMessage({ type: 'fatal', message: toAppError(err).message });
-  process.exit(1);
-});
+const hosted = hostEngine(fromParentPort(parentPort), () => createEngine({ storeDir: config.storeDir, modelsDir: config.modelsDir, watch: true, log }), log);
+void hosted.stopped.then((how) => process.exit(how === 'failed' ? 1 : 0));

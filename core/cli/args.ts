@@ -4,10 +4,11 @@ import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { allowedValues, SettingsSchema, type SettingKey, type Settings } from '../contract/settings.js';
-import { defaultDataDir, defaultModelsDir } from '../models/paths.js';
+import { resolveDataDirs } from '../models/paths.js';
 import { COMMON_OPTIONS, parseArgsOptions, type ParseOptions } from './usage.js';
 
-export const EXIT = { ok: 0, error: 1, usage: 2, answerUnavailable: 3 } as const;
+/** 130 = 128 + SIGINT, what shells report for a command stopped by Ctrl-C. */
+export const EXIT = { ok: 0, error: 1, usage: 2, answerUnavailable: 3, interrupted: 130 } as const;
 
 /** A mistake in how the command was called: exit 2, with a pointer to the command's --help. */
 export class UsageError extends Error {
@@ -71,11 +72,11 @@ export function parse<O extends ParseOptions>(argv: string[], options: O, limits
 }
 
 export function storeDirOf(v: { store?: string | boolean }): string {
-  return typeof v.store === 'string' ? v.store : join(defaultDataDir(), 'store');
+  return resolveDataDirs({ store: typeof v.store === 'string' ? v.store : undefined }).storeDir;
 }
 
 export function modelsDirOf(v: { models?: string | boolean }): string {
-  return typeof v.models === 'string' ? v.models : defaultModelsDir();
+  return resolveDataDirs({ models: typeof v.models === 'string' ? v.models : undefined }).modelsDir;
 }
 
 function quoted(v: unknown): string {

@@ -1,5 +1,6 @@
 // localrag: the engine from a terminal. Commands and their --json output are a stable interface for scripts.
 import { EXIT, UsageError } from './args.js';
+import { interrupted } from './interrupt.js';
 import { describeError } from './messages.js';
 import { commandUsage, COMMANDS as SPECS, mainUsage } from './usage.js';
 import { packageVersion } from './version.js';
@@ -64,6 +65,7 @@ main(process.argv.slice(2)).then(
     const line = e.appError ? describeError(e.appError) : e.message;
     process.stderr.write(`localrag: ${line.split('\n')[0]}\n`);
     if (process.env.LOCALRAG_DEBUG || process.argv.includes('--verbose')) console.error(err);
-    process.exitCode = err instanceof UsageError ? EXIT.usage : EXIT.error;
+    // Work stopped by Ctrl-C (a search, a download, an evaluation) ends like every interrupted command: 130.
+    process.exitCode = err instanceof UsageError ? EXIT.usage : interrupted() ? EXIT.interrupted : EXIT.error;
   },
 );

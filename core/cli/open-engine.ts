@@ -41,12 +41,16 @@ export async function openEngine(values: CliValues, overrides: Partial<Settings>
     storeDir: storeDirOf(values), modelsDir: modelsDirOf(values), overrides: o, watch: extra.watch, maxFileBytes: extra.maxFileBytes, log,
     access: extra.access,
   });
-  // OLLAMA_HOST, as Ollama's own tools read it, when neither a flag nor a saved setting names the server.
+  if (o.ollamaHost === undefined) await applyOllamaHostEnv(engine, log);
+  return engine;
+}
+
+/** OLLAMA_HOST, as Ollama's own tools read it, when neither a flag nor a saved setting names the server. */
+export async function applyOllamaHostEnv(engine: Pick<Engine, 'getSettings' | 'overrideSettings'>, log: (line: string) => void): Promise<void> {
   const env = process.env.OLLAMA_HOST;
-  if (o.ollamaHost === undefined && env?.trim() && (await engine.getSettings()).ollamaHost === DEFAULT_SETTINGS.ollamaHost) {
+  if (env?.trim() && (await engine.getSettings()).ollamaHost === DEFAULT_SETTINGS.ollamaHost) {
     const url = ollamaHostUrl(env);
     if (url) await engine.overrideSettings({ ollamaHost: url });
     else log(`note: OLLAMA_HOST=${JSON.stringify(env)} is not an http(s) address; using ${DEFAULT_SETTINGS.ollamaHost}`);
   }
-  return engine;
 }

@@ -41,7 +41,7 @@ export const ONNX_ROLES = MODEL_ROLES.filter((r) => r !== 'llm');
 /** The model sets `models synth --preset` makes; the single-model shapes (with --role) are the synthesiser's presets. */
 export const SYNTH_SETS = ['tiny', 'bench'] as const satisfies readonly EnsureOptions['preset'][];
 export const SYNTH_SHAPES = Object.keys(PRESETS);
-export const BENCHMARKS = ['index', 'query', 'rerank'] as const;
+export const BENCHMARKS = ['index', 'query', 'rerank', 'responsive'] as const;
 
 export const COMMON_OPTIONS = {
   store: { type: 'string', value: '<dir>', help: 'the store folder (default: the app\'s data folder)' },
@@ -116,6 +116,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
       index: { usage: 'bench index', about: 'whole indexing path against the raw embedder, chunks/s and peak memory' },
       query: { usage: 'bench query', about: 'retrieval latency at 10k and 100k chunks' },
       rerank: { usage: 'bench rerank', about: 'seed, cross and mixlm rerank latency, fp32 and int8' },
+      responsive: { usage: 'bench responsive', about: 'UI calls over HTTP while 2,000 files are indexed: p95 latency, engine host vs in the server' },
     },
   },
   serve: {

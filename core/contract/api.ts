@@ -85,6 +85,8 @@ export interface IndexSummary {
   skipped: FileStatus[];
   /** Set when the embedder is missing: text is indexed and BM25 works, vectors come later. */
   dense: ComponentState;
+  /** The run was cancelled: the counts say what was done; the next run resumes from there. */
+  cancelled?: boolean;
 }
 
 export type ComponentState = { status: 'ok' } | { status: 'model-missing' | 'unavailable'; error: AppError };
@@ -407,6 +409,7 @@ export interface LocalRagApi {
   /** Re-fuse cached scores of an earlier search with new alpha / normalisation / k / N. */
   refuse(req: RefuseRequest): Promise<SearchResult>;
   ask(req: AskRequest): Promise<AnswerResult>;
+  /** Cancels by id: an answer (its requestId), an index run (the runId of its progress) or a model download (the model id). */
   cancel(req: { requestId: string }): Promise<{ cancelled: boolean }>;
   getPassage(req: { chunkId: number }): Promise<Passage & { documentText?: string }>;
   history(req: { limit?: number }): Promise<HistoryEntry[]>;

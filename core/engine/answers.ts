@@ -85,7 +85,8 @@ export class Answers {
     return { standalone, timing };
   }
 
-  async ask(req: AskRequest): Promise<AnswerResult> {
+  /** `signal` is the caller's (its window or connection closing cancels the answer like the Stop button). */
+  async ask(req: AskRequest, signal?: AbortSignal): Promise<AnswerResult> {
     const s = this.getSettings();
     const prior = this.priorTurns(req.conversationId);
     const conversationId = req.conversationId ?? randomUUID();
@@ -99,6 +100,8 @@ export class Answers {
       });
     })();
     const controller = new AbortController();
+    if (signal?.aborted) controller.abort();
+    else signal?.addEventListener('abort', () => controller.abort(), { once: true });
     this.running.set(req.requestId, controller);
     try {
       const { standalone, timing } = await this.standalone(req.question, prior, s, controller.signal);

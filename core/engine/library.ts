@@ -10,7 +10,11 @@ import type { Db } from '../store/db.js';
 import { removeDocument } from '../store/documents.js';
 import { acquireWriterLock } from '../store/writer-lock.js';
 import type { ModelRuntime } from './runtime.js';
+import type { Embedder } from '../embed/embedder.js';
 import { AppErrorException } from '../contract/app-error.js';
+import { CancelledError } from '../host/app-error.js';
+import { EmbedThread, passagesOffThread } from '../host/embed-thread.js';
+import { resolveModelDir } from '../models/index.js';
 
 export class EngineError extends AppErrorException {}
 
@@ -21,6 +25,12 @@ export class Library {
   private watchTimer: NodeJS.Timeout | null = null;
   progress: IndexProgress | null = null;
   lastSummary: IndexSummary | null = null;
+  /** Fires when the engine closes: queued and running index runs stop at the next file. */
+  private readonly closing = new AbortController();
+  /** The run that is indexing now, so it can be cancelled by its id. */
+  private current: { runId: string | null; controller: AbortController } | null = null;
+  /** The passage-embedding thread of the current embedder (see host/embed-thread.ts), kept between runs. */
+  private embedThread: { key: string; thread: Promise<EmbedThread | null> } | null = null;
 
   constructor(
     private readonly db: Db,
@@ -64,28 +74,80 @@ export class Library {
     await this.restartWatcher();
   }
 
-  /** Indexes the given folders (default: all), after any run already queued. */
+  /**
+   * Indexes the given folders (default: all), after any run already queued. Cancelling (by run id, by the
+   * caller's signal, or by closing the engine) stops at the next file: what is indexed stays, and the next run
+   * resumes from there. A cancelled run returns its summary with `cancelled: true`.
+   */
   index(folders: string[] = this.folders(), signal?: AbortSignal): Promise<IndexSummary> {
-    return this.enqueue(() => this.asWriter('indexing', signal, async () => {
-      const dense = await this.runtime.denseForIndexing();
-      const summary = await indexFolders(folders, {
-        db: this.db,
-        embedder: dense.ok ? dense.value.embedder : null,
-        vectors: dense.ok ? dense.value.vectors : null,
-        dense: dense.ok ? { status: 'ok' } : { status: 'model-missing', error: dense.error },
-        settings: this.getSettings(),
-        onProgress: (p) => { this.progress = p; this.onProgress(p); },
-        signal,
-        maxFileBytes: this.maxFileBytes,
-        ownDirs: this.ownDirs,
-      });
-      // A collection that grew past the approximate index's bound is moved to it in the background; the run
-      // (and the writer lock) ends when that is saved, so the switch never stays half done.
-      if (dense.ok) await dense.value.vectors.settled();
-      this.runtime.finishReembedding();
-      this.lastSummary = summary;
-      return summary;
-    }));
+    const controller = new AbortController();
+    const stop = AbortSignal.any([controller.signal, this.closing.signal, ...(signal ? [signal] : [])]);
+    return this.enqueue(async () => {
+      if (stop.aborted) throw new CancelledError('Indexing');
+      this.current = { runId: null, controller };
+      try {
+        return await this.asWriter('indexing', stop, async () => {
+          const dense = await this.runtime.denseForIndexing();
+          const summary = await indexFolders(folders, {
+            db: this.db,
+            embedder: dense.ok ? this.passageEmbedder(dense.value.embedder) : null,
+            vectors: dense.ok ? dense.value.vectors : null,
+            dense: dense.ok ? { status: 'ok' } : { status: 'model-missing', error: dense.error },
+            settings: this.getSettings(),
+            onProgress: (p) => {
+              if (this.current?.controller === controller) this.current.runId = p.runId;
+              this.progress = p;
+              this.onProgress(p);
+            },
+            signal: stop,
+            maxFileBytes: this.maxFileBytes,
+            ownDirs: this.ownDirs,
+          });
+          // A collection that grew past the approximate index's bound is moved to it in the background; the run
+          // (and the writer lock) ends when that is saved, so the switch never stays half done.
+          if (dense.ok) await dense.value.vectors.settled();
+          this.runtime.finishReembedding();
+          if (this.progress?.runId === summary.runId && this.progress.phase === 'cancelled') summary.cancelled = true;
+          this.lastSummary = summary;
+          return summary;
+        });
+      } finally {
+        if (this.current?.controller === controller) this.current = null;
+      }
+    });
+  }
+
+  /** The runtime's embedder, with large groups of passages embedded on a thread of their own. */
+  private passageEmbedder(local: Embedder): Embedder {
+    const modelsDir = this.ownDirs?.models;
+    if (!modelsDir || process.env.LOCALRAG_EMBED_THREAD === '0') return local;
+    const s = this.getSettings();
+    const thread = () => {
+      if (this.embedThread?.key !== local.key) {
+        void this.closeEmbedThread();
+        const settings = { executionProvider: s.executionProvider, preferQuantized: s.preferQuantized, embedBatchSize: s.embedBatchSize };
+        const started = EmbedThread.start({ id: s.embedderModel, modelDir: resolveModelDir(modelsDir, s.embedderModel), settings }).catch((err: unknown) => {
+          this.log(`embedding thread unavailable, embedding in the engine's thread: ${(err as Error).message}`);
+          return null;
+        });
+        this.embedThread = { key: local.key, thread: started };
+      }
+      return this.embedThread.thread;
+    };
+    return passagesOffThread(local, s.embedBatchSize, thread);
+  }
+
+  private async closeEmbedThread(): Promise<void> {
+    const t = this.embedThread;
+    this.embedThread = null;
+    await (await t?.thread)?.close();
+  }
+
+  /** Cancels the index run with this id (the runId of its progress events); false when no such run is running. */
+  cancel(runId: string): boolean {
+    if (!this.current || this.current.runId !== runId) return false;
+    this.current.controller.abort();
+    return true;
   }
 
   /** Runs a write task holding the store's writer lock, so another localrag process on the same store waits its turn. */
@@ -120,15 +182,20 @@ export class Library {
         const touched = [...this.pendingWatch];
         this.pendingWatch.clear();
         this.watchTimer = null;
-        this.index(touched).catch((err) => this.log(`watcher re-index failed: ${(err as Error).message}`));
+        this.index(touched).catch((err) => {
+          if (!(err instanceof CancelledError)) this.log(`watcher re-index failed: ${(err as Error).message}`);
+        });
       }, 50);
     }, { ownDirs: this.ownDirs }) : null;
   }
 
+  /** Cancels queued and running index runs first, then waits for them to stop. */
   async close(): Promise<void> {
+    this.closing.abort();
     if (this.watchTimer) clearTimeout(this.watchTimer);
     await this.watcher?.close();
     this.watcher = null;
     await this.queue;
+    await this.closeEmbedThread();
   }
 }

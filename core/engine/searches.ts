@@ -9,6 +9,7 @@ import { resolveModelDir, modelStatus, missingModelError } from '../models/index
 import { retrieve } from '../retrieve/retrieve.js';
 import type { Db } from '../store/db.js';
 import { denseStatusOf, type ModelRuntime } from './runtime.js';
+import { throwIfCancelled } from '../host/app-error.js';
 
 export class Searches {
   private reranker: Promise<Reranker> | null = null;
@@ -53,10 +54,12 @@ export class Searches {
     return { mode: s.rerankMode, alpha: s.alpha, topN: s.topN, finalK: s.finalK, normalisation: s.normalisation };
   }
 
-  async search(req: SearchRequest): Promise<SearchResult> {
+  /** A cancelled search stops between its stages (retrieval, reranking) with a 'cancelled' error. */
+  async search(req: SearchRequest, signal?: AbortSignal): Promise<SearchResult> {
     const s = this.getSettings();
     const params = this.params(req.params);
     const retrieveK = req.retrieveK !== undefined ? mergeSettings(s, { retrieveK: req.retrieveK }).retrieveK : s.retrieveK;
+    throwIfCancelled(signal, 'The search');
     const dense = await this.runtime.denseRuntime();
     const retrieval = await retrieve(req.question, { ...s, retrieveK }, {
       db: this.db,
@@ -65,6 +68,7 @@ export class Searches {
       denseUnavailable: dense.ok ? undefined : dense.error,
       denseStatus: dense.ok ? undefined : denseStatusOf(dense.error),
     });
+    throwIfCancelled(signal, 'The search');
     const reranker = await this.rerankerNow();
     const result = await reranker.rerank({ queryId: randomUUID(), question: req.question, retrieval, params });
     return withLanguageNotice(reranker, { ...result, timings: joinTimings(retrieval.timings, result.timings) });

@@ -1,8 +1,45 @@
-// Where localrag keeps its data and models by default, per platform; env vars override for portable set-ups and tests.
+// The one data-folder resolver: Electron, the CLI and serve mode all find the store and the models here, per
+// platform, with environment variables for portable set-ups and tests (older names still work).
 import { homedir } from 'node:os';
 import path from 'node:path';
 
 type Env = Record<string, string | undefined>;
+
+export interface DataDirs {
+  /** The app's data folder (LOCALRAG_HOME or the platform's per-user data folder). */
+  dataDir: string;
+  /** SQLite, FAISS and evaluation output. */
+  storeDir: string;
+  /** ONNX models, one folder per model id. */
+  modelsDir: string;
+}
+
+export interface DataDirsOptions {
+  env?: Env;
+  platform?: NodeJS.Platform;
+  home?: string;
+  /** --store, when given. */
+  store?: string;
+  /** --models, when given. */
+  models?: string;
+}
+
+/**
+ * Store: --store, else LOCALRAG_STORE_DIR (the desktop app's former name), else `<dataDir>/store`.
+ * Models: --models, else LOCALRAG_MODELS, else LOCALRAG_MODELS_DIR (former desktop name), else `<dataDir>/models`.
+ */
+export function resolveDataDirs(opts: DataDirsOptions = {}): DataDirs {
+  const env = opts.env ?? process.env;
+  const platform = opts.platform ?? process.platform;
+  const home = opts.home ?? homedir();
+  const join = platform === 'win32' ? path.win32.join : path.posix.join;
+  const dataDir = defaultDataDir(env, platform, home);
+  return {
+    dataDir,
+    storeDir: opts.store || env.LOCALRAG_STORE_DIR || join(dataDir, 'store'),
+    modelsDir: opts.models || env.LOCALRAG_MODELS || env.LOCALRAG_MODELS_DIR || join(dataDir, 'models'),
+  };
+}
 
 /**
  * The app's data folder: LOCALRAG_HOME, else the platform's per-user data folder
@@ -20,9 +57,7 @@ export function defaultDataDir(env: Env = process.env, platform: NodeJS.Platform
   return path.posix.join(xdg, 'localrag');
 }
 
-/** `<dataDir>/models`, or LOCALRAG_MODELS when set. */
+/** `<dataDir>/models`, or LOCALRAG_MODELS (LOCALRAG_MODELS_DIR) when set. */
 export function defaultModelsDir(env: Env = process.env, platform: NodeJS.Platform = process.platform, home: string = homedir()): string {
-  if (env.LOCALRAG_MODELS) return env.LOCALRAG_MODELS;
-  const join = platform === 'win32' ? path.win32.join : path.join;
-  return join(defaultDataDir(env, platform, home), 'models');
+  return resolveDataDirs({ env, platform, home }).modelsDir;
 }

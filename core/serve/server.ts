@@ -1,18 +1,28 @@
 // Serve mode: the same UI in a browser, for machines without the Electron binary. node:http on 127.0.0.1 only;
 // every API call needs the random token printed with the URL (header or ?token=), so other local users' pages
-// and DNS-rebinding sites cannot drive the engine. POST /api/<method> with a JSON body, events over SSE.
+// and DNS-rebinding sites cannot drive the engine, and a request from another origin is refused.
+// POST /api/<method> with a JSON body, events over SSE. This server is a thin relay: the engine runs behind the
+// engine host (a worker thread in `localrag serve`), which validates each request, maps errors and routes events.
+// Each browser tab is one host connection (its X-LocalRAG-Client id): its SSE stream receives the events it asked
+// for, and closing the tab cancels what it started; closing one request cancels that call.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ApiMethod, AppError, EngineApi, EventName, LocalRagEvents } from '../contract/api.js';
+import type { AppError } from '../contract/api.js';
 import { EVENT_NAMES } from '../contract/api.js';
-import { isApiMethod, validateRequest } from '../contract/validate.js';
-import { httpStatusFor, toAppError } from './app-error.js';
+import { toAppError } from '../host/app-error.js';
+import type { HostClient, HostConnection } from '../host/client.js';
+import type { EngineService } from '../host/dispatch.js';
+import { hostInThread } from '../host/in-thread.js';
 import { securityHeaders } from './csp.js';
+import { httpStatusFor } from './http-status.js';
 import { notBuiltPage, resolveStaticPath, sendFile } from './static-files.js';
 
 export interface ServerOptions {
-  engine: EngineApi;
+  /** The engine host to relay to (owned by the caller). */
+  host?: HostClient;
+  /** Or an engine in this thread (tests): served through an in-thread host; the caller still closes it. */
+  engine?: EngineService;
   /** 0 or absent: a free port. */
   port?: number;
   /** The built renderer (dist/renderer). */
@@ -31,12 +41,26 @@ export interface RunningServer {
 
 export const LOOPBACK_HOST = '127.0.0.1';
 export const TOKEN_HEADER = 'x-localrag-token';
+/** One id per browser tab: its calls and its event stream share one engine host connection. */
+export const CLIENT_HEADER = 'x-localrag-client';
+const CLIENT_ID = /^[A-Za-z0-9_-]{8,64}$/;
 const MAX_BODY_BYTES = 1_000_000;
 const KEEPALIVE_MS = 15_000;
 
+/** A tab's connection lives while its event stream is open or one of its calls runs. */
+interface Tab {
+  connection: HostConnection;
+  streams: number;
+  calls: number;
+}
+
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
+  if (!opts.host && !opts.engine) throw new Error('startServer needs a host or an engine');
+  const host = opts.host ?? hostInThread(opts.engine!);
+  const ownsHost = !opts.host;
   const token = opts.token ?? randomBytes(24).toString('base64url');
   const sseClients = new Set<ServerResponse>();
+  const tabs = new Map<string, Tab>();
   let port = 0;
 
   const server = createServer((req, res) => {
@@ -44,9 +68,21 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', `http://${LOOPBACK_HOST}`);
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', `http://${LOOPBACK_HOST}`);
+    } catch {
+      return sendError(res, { code: 'invalid-url', message: 'The request URL is not valid.' });
+    }
     if (!hostAllowed(req.headers.host, port)) {
       return sendError(res, { code: 'invalid-host', message: 'This server only answers requests addressed to 127.0.0.1 or localhost.' });
+    }
+    if (!originAllowed(req.headers.origin, port)) {
+      return sendError(res, {
+        code: 'forbidden-origin',
+        message: 'Requests from other web pages are refused.',
+        action: 'Open the app from the URL `localrag serve` printed.',
+      });
     }
     if (url.pathname.startsWith('/api/')) {
       if (!tokenMatches(req, url, token)) {
@@ -56,15 +92,19 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
           action: 'Open the exact URL that `localrag serve` printed (it contains the token).',
         });
       }
-      if (url.pathname === '/api/events' && req.method === 'GET') return openEventStream(res);
+      const clientId = req.headers[CLIENT_HEADER] ?? url.searchParams.get('client') ?? undefined;
+      if (clientId !== undefined && (typeof clientId !== 'string' || !CLIENT_ID.test(clientId))) {
+        return sendError(res, { code: 'invalid-client-id', message: 'The client id must be 8 to 64 letters, digits, _ or -.' });
+      }
+      if (url.pathname === '/api/events') {
+        if (req.method !== 'GET') return sendError(res, { code: 'invalid-http-method', message: 'Use GET for /api/events.' });
+        return openEventStream(res, clientId);
+      }
       const method = url.pathname.slice('/api/'.length);
       if (req.method !== 'POST') {
-        return sendError(res, { code: 'invalid-http-method', message: `Use POST for /api/${method}.` });
+        return sendError(res, { code: 'invalid-http-method', message: `Use POST for /api/${method.slice(0, 80)}.` });
       }
-      if (!isApiMethod(method)) {
-        return sendError(res, { code: 'unknown-method', message: `There is no API method called "${method.slice(0, 80)}".` });
-      }
-      return callEngine(method, await readJson(req), res);
+      return relayCall(method, await readJson(req), res, clientId);
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       return sendError(res, { code: 'invalid-http-method', message: 'Only GET is allowed for the interface files.' });
@@ -78,14 +118,48 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     sendFile(res, file, securityHeaders());
   }
 
-  async function callEngine(method: ApiMethod, body: unknown, res: ServerResponse): Promise<void> {
-    const request = validateRequest(method, body);
-    const fn = opts.engine[method] as (r: unknown) => Promise<unknown>;
-    const result = await fn.call(opts.engine, request);
-    sendJson(res, 200, result ?? null);
+  /** The tab's connection (created on first use), or a one-call connection for clients without an id (curl). */
+  function hold(clientId: string | undefined, as: 'streams' | 'calls'): { connection: HostConnection; release(): void } {
+    if (clientId === undefined) {
+      const connection = host.connect();
+      return { connection, release: () => connection.close() };
+    }
+    let tab = tabs.get(clientId);
+    if (!tab) {
+      tab = { connection: host.connect(), streams: 0, calls: 0 };
+      tabs.set(clientId, tab);
+    }
+    const t = tab;
+    t[as]++;
+    return {
+      connection: t.connection,
+      release() {
+        t[as]--;
+        // The tab's stream closing means the tab is gone: the engine cancels what it started. A call ending
+        // closes the connection only when nothing else of the tab holds it.
+        if (as === 'streams' || (t.streams === 0 && t.calls === 0)) {
+          if (tabs.get(clientId) === t) tabs.delete(clientId);
+          t.connection.close();
+        }
+      },
+    };
   }
 
-  function openEventStream(res: ServerResponse): void {
+  async function relayCall(method: string, body: unknown, res: ServerResponse, clientId: string | undefined): Promise<void> {
+    const { connection, release } = hold(clientId, 'calls');
+    const abort = new AbortController();
+    // The browser closing this request (page closed, fetch aborted) cancels this call in the engine.
+    res.on('close', () => { if (!res.writableEnded) abort.abort(); });
+    try {
+      const reply = await connection.call(method, body, abort.signal);
+      if (reply.ok) sendJson(res, 200, reply.result);
+      else sendError(res, reply.error);
+    } finally {
+      release();
+    }
+  }
+
+  function openEventStream(res: ServerResponse, clientId: string | undefined): void {
     res.writeHead(200, {
       ...securityHeaders(),
       'Content-Type': 'text/event-stream; charset=utf-8',
@@ -94,15 +168,17 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     });
     res.write(': connected\n\n');
     sseClients.add(res);
-    const unsubscribe = opts.engine.subscribe(<E extends EventName>(event: E, payload: LocalRagEvents[E]) => {
-      // Only names from the contract go on the wire.
-      if ((EVENT_NAMES as readonly string[]).includes(event)) res.write(`event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`);
-    });
+    const { connection, release } = hold(clientId, 'streams');
+    // Only names from the contract go on the wire.
+    const unsubscribe = EVENT_NAMES.map((event) => connection.on(event, (payload) => {
+      res.write(`event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`);
+    }));
     const keepalive = setInterval(() => res.write(': keepalive\n\n'), KEEPALIVE_MS);
     res.on('close', () => {
       clearInterval(keepalive);
-      unsubscribe();
+      for (const u of unsubscribe) u();
       sseClients.delete(res);
+      release();
     });
   }
 
@@ -116,11 +192,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     url: `http://${LOOPBACK_HOST}:${port}/?token=${token}`,
     token,
     port,
-    close: () => new Promise<void>((resolve) => {
+    close: async () => {
       for (const res of sseClients) res.end();
       server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const tab of tabs.values()) tab.connection.close();
+      tabs.clear();
+      if (ownsHost) await host.shutdown();
+    },
   };
 }
 
@@ -137,6 +216,15 @@ function tokenMatches(req: IncomingMessage, url: URL, token: string): boolean {
 function hostAllowed(host: string | undefined, port: number): boolean {
   if (!host) return false;
   return host === `${LOOPBACK_HOST}:${port}` || host === `localhost:${port}`;
+}
+
+/**
+ * Browsers name the page that made a request in Origin (every POST, every cross-origin request): only the app's
+ * own origin may call. Requests without Origin (the address bar, curl, same-origin GETs) still need the token.
+ */
+function originAllowed(origin: string | undefined, port: number): boolean {
+  if (origin === undefined) return true;
+  return origin === `http://${LOOPBACK_HOST}:${port}` || origin === `http://localhost:${port}`;
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
@@ -157,9 +245,9 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  if (res.headersSent) return void res.end();
+  if (res.headersSent || res.destroyed) return void res.end();
   res.writeHead(status, { ...securityHeaders(), 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
-  res.end(JSON.stringify(body));
+  res.end(JSON.stringify(body ?? null));
 }
 
 function sendError(res: ServerResponse, error: AppError): void {

@@ -1,5 +1,5 @@
 // Serves the built renderer (dist/renderer) read-only; paths are resolved inside the folder or refused.
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, realpathSync, statSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 
@@ -16,7 +16,10 @@ const CONTENT_TYPES: Record<string, string> = {
   '.map': 'application/json',
 };
 
-/** Resolves a URL path to a file inside root, or null when it escapes root or does not exist. */
+/**
+ * Resolves a URL path to a regular file inside root, or null when it escapes root (by `..`, or by a symlink that
+ * points outside it) or does not exist.
+ */
 export function resolveStaticPath(root: string, urlPath: string): string | null {
   let decoded: string;
   try {
@@ -28,9 +31,19 @@ export function resolveStaticPath(root: string, urlPath: string): string | null 
   const rel = normalize(decoded === '/' ? '/index.html' : decoded).replace(/^([/\\])+/, '');
   const base = resolve(root);
   const full = resolve(join(base, rel));
-  if (full !== base && !full.startsWith(base + sep)) return null;
-  if (!existsSync(full) || !statSync(full).isFile()) return null;
-  return full;
+  if (!inside(base, full)) return null;
+  try {
+    // A symlink inside the folder may point anywhere: what counts is where the file really is.
+    const real = realpathSync(full);
+    if (!inside(realpathSync(base), real)) return null;
+    return statSync(real).isFile() ? real : null;
+  } catch {
+    return null;
+  }
+}
+
+function inside(base: string, full: string): boolean {
+  return full === base || full.startsWith(base.endsWith(sep) ? base : base + sep);
 }
 
 export function contentTypeFor(file: string): string {

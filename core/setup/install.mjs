@@ -8,14 +8,18 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { electronSqliteBinding } from './electron-native.mjs';
+import { binCommand, npmCommand, runCommand } from './spawn.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const require = createRequire(join(root, 'package.json'));
-const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const say = (line) => console.log(`[setup] ${line}`);
 
+/** Runs a program (system tools: apt-get, tar) or a command from spawn.mjs (npm, packages' tools); true when it succeeded. */
 function run(cmd, args, opts = {}) {
-  const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: root, ...opts, env: { ...process.env, ...opts.env } });
+  const r = typeof cmd === 'string'
+    ? spawnSync(cmd, args, { stdio: 'inherit', cwd: root, ...opts, env: { ...process.env, ...opts.env } })
+    : runCommand(cmd, { cwd: root, ...opts });
   return r.status === 0;
 }
 
@@ -31,7 +35,7 @@ function installPackages() {
   // download, and their fallbacks below work offline too. `npm install` rather than `npm ci`: the lock file
   // names node-llama-cpp's per-platform binary packages, some of which the registry lacks, and ci refuses that.
   const env = { ONNXRUNTIME_NODE_INSTALL: 'skip' };
-  if (!run(npm, ['install', '--no-audit', '--no-fund'], { env })) throw new Error('npm install failed');
+  if (!run(npmCommand(['install', '--no-audit', '--no-fund']), [], { env })) throw new Error('npm install failed');
 }
 
 function aptInstall(packages) {
@@ -53,16 +57,18 @@ function ensureFaiss() {
   const target = join(root, 'node_modules', 'faiss-node');
   const version = require(join(root, 'package.json')).optionalDependencies['faiss-node'];
   const work = mkdtempSync(join(tmpdir(), 'faiss-node-'));
-  execFileSync(npm, ['pack', `faiss-node@${version}`, '--silent'], { cwd: work, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (!run(npmCommand(['pack', `faiss-node@${version}`, '--silent']), [], { cwd: work, stdio: ['ignore', 'ignore', 'inherit'] })) {
+    throw new Error(`could not fetch faiss-node@${version} from the npm registry`);
+  }
   const tgz = readdirSync(work).find((f) => f.endsWith('.tgz'));
   execFileSync('tar', ['xzf', tgz], { cwd: work });
   rmSync(target, { recursive: true, force: true });
   cpSync(join(work, 'package'), target, { recursive: true });
   rmSync(work, { recursive: true, force: true });
-  if (!run(npm, ['install', '--omit=dev', '--ignore-scripts', '--no-save', '--no-package-lock', '--no-audit', '--no-fund'], { cwd: target })) {
+  if (!run(npmCommand(['install', '--omit=dev', '--ignore-scripts', '--no-save', '--no-package-lock', '--no-audit', '--no-fund']), [], { cwd: target })) {
     throw new Error('could not install faiss-node\'s own dependencies');
   }
-  if (run(join(target, 'node_modules', '.bin', 'prebuild-install'), ['--runtime', 'napi'], { cwd: target }) && loads('faiss-node')) {
+  if (run(binCommand(target, 'prebuild-install', ['--runtime', 'napi']), [], { cwd: target }) && loads('faiss-node')) {
     return say('faiss-node: prebuilt binary installed');
   }
   say('faiss-node: no prebuilt binary reachable; building against the system FAISS (libfaiss-dev)');
@@ -73,8 +79,7 @@ function ensureFaiss() {
   const shim = join(target, 'deps', 'faiss');
   mkdirSync(shim, { recursive: true });
   cpSync(join(root, 'core', 'setup', 'faiss-shim'), shim, { recursive: true });
-  const cmakeJs = join(root, 'node_modules', '.bin', 'cmake-js');
-  if (!run(cmakeJs, ['compile', '--log-level', 'warn'], { cwd: target }) || !loads('faiss-node')) {
+  if (!run(binCommand(root, 'cmake-js', ['compile', '--log-level', 'warn']), [], { cwd: target }) || !loads('faiss-node')) {
     throw new Error('faiss-node source build failed (see the cmake output above)');
   }
   say('faiss-node: built from source against the system FAISS');
@@ -96,9 +101,15 @@ function ensureElectron() {
   if (!existsSync(join(root, 'node_modules', 'electron', 'package.json'))) {
     return say('Electron: not installed (its binary download failed, offline?); `npm start` will run the app in serve mode in your browser.');
   }
-  if (loads('electron') && existsSync(require('electron'))) return say('Electron: ready');
-  const ok = spawnSync(process.execPath, ['install.js'], { cwd: join(root, 'node_modules', 'electron'), stdio: 'ignore', timeout: 600_000 }).status === 0;
-  say(ok ? 'Electron: binary installed' : 'Electron: binary unavailable (offline?); `npm start` will run the app in serve mode in your browser.');
+  if (!(loads('electron') && existsSync(require('electron')))) {
+    const ok = spawnSync(process.execPath, ['install.js'], { cwd: join(root, 'node_modules', 'electron'), stdio: 'ignore', timeout: 600_000 }).status === 0;
+    if (!ok) return say('Electron: binary unavailable (offline?); `npm start` will run the app in serve mode in your browser.');
+    say('Electron: binary installed');
+  } else say('Electron: ready');
+  // Electron needs its own build of better-sqlite3: prepared now so `npm start` does not wait, or says why not.
+  const version = require(join(root, 'node_modules', 'electron', 'package.json')).version;
+  const sqlite = electronSqliteBinding({ root, version });
+  say('error' in sqlite ? `${sqlite.error} (until then \`npm start\` uses serve mode)` : `better-sqlite3 for Electron: ${sqlite.how}`);
 }
 
 // Browser tests drive Debian's Chromium (Playwright's own browser download is not reachable offline).
@@ -108,7 +119,7 @@ function ensureTestBrowser() {
 }
 
 function build() {
-  if (!run(npm, ['run', 'build', '--silent'])) throw new Error('build failed');
+  if (!run(npmCommand(['run', 'build', '--silent']), [])) throw new Error('build failed');
 }
 
 try {

@@ -1,15 +1,19 @@
-// `npm start`: the desktop app when the Electron binary is installed, otherwise serve mode in the browser, with
-// one line saying why and where. Builds what is missing first (dist/ for Electron, dist/renderer for serve).
-import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+// `npm start`: the desktop app when Electron can run here, otherwise serve mode in the browser, with one line saying
+// why and where. Builds what is missing first (dist/ for Electron, dist/renderer for serve). Exits with the app's
+// own status, and non-zero (128 + signal) when it died by a signal: a failed start never reads as success.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { electronSqliteBinding } from './electron-native.mjs';
+import { linuxSandboxProblem, SANDBOX_ABORT_PATTERN } from './linux-sandbox.mjs';
+import { exitCodeFor, npmCommand, runCommand } from './spawn.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const require = createRequire(join(root, 'package.json'));
-const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const say = (line) => console.error(`localrag: ${line}`);
 
 /** The Electron binary's path, or the reason there is none. */
 export function findElectron() {
@@ -23,40 +27,69 @@ export function findElectron() {
   }
 }
 
+/**
+ * The engine needs onnxruntime-node's native binary for this platform and CPU; 1.30 ships none for Intel Macs
+ * (darwin/x64). Returns the reason the engine cannot run here, or null.
+ */
+export function onnxRuntimeMissing(platform = process.platform, arch = process.arch) {
+  let dir;
+  try {
+    dir = join(require.resolve('onnxruntime-node/package.json'), '..', 'bin', 'napi-v6', platform, arch);
+  } catch {
+    return 'onnxruntime-node is not installed (run npm run setup)';
+  }
+  if (existsSync(dir)) return null;
+  const version = JSON.parse(readFileSync(require.resolve('onnxruntime-node/package.json'), 'utf8')).version;
+  return `onnxruntime-node ${version} ships no binary for ${platform}/${arch}${platform === 'darwin' && arch === 'x64' ? ' (Intel Macs): LocalRAG runs on Apple silicon Macs, Windows and Linux' : ''}`;
+}
+
 function build(script, marker) {
   if (existsSync(join(root, marker))) return;
-  const r = spawnSync(npm, ['run', script], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  const r = runCommand(npmCommand(['run', script]), { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
   if (r.status !== 0) {
-    console.error(`localrag: \`npm run ${script}\` failed; fix the errors above and run npm start again.`);
-    process.exit(r.status ?? 1);
+    say(`\`npm run ${script}\` failed; fix the errors above and run npm start again.`);
+    process.exit(exitCodeFor(r.status, r.signal) || 1);
   }
 }
 
-/**
- * better-sqlite3 is not N-API: Electron needs its own build for Electron's ABI. It is compiled once into
- * .cache/electron-native/<version>/ (the copy in node_modules stays built for Node, which the CLI and tests use)
- * and handed to the engine through LOCALRAG_SQLITE_BINDING. Returns null when it cannot be built.
- */
-function electronSqliteBinding() {
-  const version = JSON.parse(readFileSync(require.resolve('electron/package.json'), 'utf8')).version;
-  const dir = join(root, '.cache', 'electron-native', version, 'better-sqlite3');
-  const binding = join(dir, 'build', 'Release', 'better_sqlite3.node');
-  if (existsSync(binding)) return binding;
-  mkdirSync(dirname(dir), { recursive: true });
-  cpSync(dirname(require.resolve('better-sqlite3/package.json')), dir, { recursive: true, filter: (src) => !src.includes(`${join('better-sqlite3', 'build')}`) });
-  const gyp = require.resolve('node-gyp/bin/node-gyp.js');
-  const r = spawnSync(process.execPath, [gyp, 'rebuild', '--release', `--target=${version}`, '--dist-url=https://electronjs.org/headers'], { cwd: dir, stdio: 'inherit' });
-  return r.status === 0 && existsSync(binding) ? binding : null;
+function printSandboxFix(problem) {
+  say(`the desktop window cannot start: ${problem.why}.`);
+  for (const line of problem.fix) console.error(`  ${line}`);
 }
 
 function launchElectron(bin) {
   build('build', 'dist/electron/main.js');
   build('build:renderer', 'dist/renderer/index.html');
-  const binding = process.env.LOCALRAG_SQLITE_BINDING ?? electronSqliteBinding();
-  if (!binding) console.error('localrag: could not build better-sqlite3 for Electron; the library will report the database as unavailable.');
-  const env = { ...process.env, ...(binding ? { LOCALRAG_SQLITE_BINDING: binding } : {}) };
-  const child = spawn(bin, [root], { cwd: root, env, stdio: 'inherit' });
-  child.on('exit', (code) => process.exit(code ?? 0));
+  const sandbox = linuxSandboxProblem(bin);
+  if (sandbox) {
+    printSandboxFix(sandbox);
+    return launchServe('the desktop window cannot start until the sandbox is fixed (see above)');
+  }
+  let binding = process.env.LOCALRAG_SQLITE_BINDING;
+  if (!binding) {
+    const version = JSON.parse(readFileSync(require.resolve('electron/package.json'), 'utf8')).version;
+    const sqlite = electronSqliteBinding({ root, version });
+    if ('error' in sqlite) {
+      say(sqlite.error);
+      return launchServe('the database library could not be prepared for Electron (see above)');
+    }
+    binding = sqlite.binding;
+  }
+  const child = spawn(bin, [root], { cwd: root, env: { ...process.env, LOCALRAG_SQLITE_BINDING: binding }, stdio: ['inherit', 'inherit', 'pipe'] });
+  let sandboxAbort = false;
+  child.stderr.on('data', (chunk) => {
+    process.stderr.write(chunk);
+    if (SANDBOX_ABORT_PATTERN.test(String(chunk))) sandboxAbort = true;
+  });
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code, signal) => {
+    // Detection above can miss a case (another distribution's policy): Electron's own message names it.
+    if (sandboxAbort) {
+      printSandboxFix(linuxSandboxProblem(bin, { sysctl: () => '1' }) ?? { why: 'Electron\'s sandbox could not start', fix: [] });
+      say('meanwhile, `LOCALRAG_FORCE_SERVE=1 npm start` runs LocalRAG in your browser.');
+    }
+    process.exit(exitCodeFor(code, signal));
+  });
 }
 
 function launchServe(why) {
@@ -73,10 +106,15 @@ function launchServe(why) {
     }
   });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
-  child.on('exit', (code) => process.exit(code ?? 0));
+  child.on('exit', (code, signal) => process.exit(exitCodeFor(code, signal)));
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const missing = onnxRuntimeMissing();
+  if (missing) {
+    say(`the engine cannot run on this computer: ${missing}.`);
+    process.exit(1);
+  }
   const electron = process.env.LOCALRAG_FORCE_SERVE ? { why: 'LOCALRAG_FORCE_SERVE is set' } : findElectron();
   if (electron.bin) launchElectron(electron.bin);
   else launchServe(electron.why);

@@ -19,8 +19,11 @@ export function cranfieldQueries(): string[] {
   return cranfield.queries.map((q) => q.text);
 }
 
+/** Where the benchmarks' synthesised models live (never a user's models folder: they carry real models' names). */
+export const benchModelsDir = process.env.LOCALRAG_BENCH_MODELS ?? join(projectRoot, '.cache', 'models');
+
 export async function benchModels(): Promise<{ modelsDir: string; embedderDir: string; crossEncoderDir: string }> {
-  const modelsDir = process.env.LOCALRAG_BENCH_MODELS ?? join(projectRoot, '.cache', 'models');
+  const modelsDir = benchModelsDir;
   return { modelsDir, ...(await ensureSynthModels({ modelsDir, preset: 'bench' })) };
 }
 

@@ -11,7 +11,8 @@
 //
 // Each size runs in two child processes, like a user's: `build` writes the store and its index (flat below
 // HNSW_FROM vectors, HNSW above), `query` opens it as `search`/`serve` would and measures. Peak RSS is per process.
-// Flags: --chunks N (largest size; the ladder 10k, 100k, 1M is cut at N), --quick (10k only), --queries N.
+// Flags: --chunks N (largest size; the ladder 10k, 100k, 1M is cut at N), --sizes a,b (exactly these), --quick (10k
+// only), --queries N.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -32,7 +33,7 @@ import { benchModels, cranfieldDocs, cranfieldQueries, percentile, round } from 
 const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false }, queries: { type: 'string', default: '40' }, chunks: { type: 'string' },
-    role: { type: 'string' }, dir: { type: 'string' }, size: { type: 'string' },
+    role: { type: 'string' }, dir: { type: 'string' }, size: { type: 'string' }, sizes: { type: 'string' },
   },
 });
 
@@ -75,6 +76,7 @@ async function build(dir: string, size: number, dim: number): Promise<Record<str
     storeVectors(db, added, added.map(() => mix(doc, gaussianUnit(dim, cr), CHUNK_NOISE)));
   }
   const storeMs = performance.now() - t0;
+  console.error(`bench:query: ${size} chunks stored in ${round(storeMs / 1000, 0)} s; building the index`);
   const t1 = performance.now();
   const { index } = VectorIndex.open(db, dir, dim);
   await index.settled();
@@ -186,6 +188,7 @@ if (values.role) {
   const largest = values.quick ? 10_000 : Number(values.chunks ?? 100_000);
   const sizes = [10_000, 100_000, 1_000_000].filter((n) => n < largest);
   sizes.push(largest);
+  if (values.sizes) sizes.splice(0, sizes.length, ...values.sizes.split(',').map(Number));
   const results: Record<string, unknown>[] = [];
   for (const size of sizes) {
     const dir = tempDir('localrag-bench-query-');

@@ -16,7 +16,6 @@
 // Flags: --quick (3 questions), --questions N, --top-n N, --no-small, --embedder DIR, --cross DIR (or env
 // LOCALRAG_BENCH_EMBEDDER, LOCALRAG_BENCH_CROSS; LOCALRAG_BENCH_MODELS moves the synthesised models).
 import { availableParallelism, loadavg } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import ort from 'onnxruntime-node';
 import type { Candidate, RerankParams, RetrieveResult } from '../../core/contract/api.js';
@@ -28,7 +27,7 @@ import { ensureSynthModel, type PresetName } from '../../core/models/synth/index
 import { CrossEncoder } from '../../core/rerank/cross-encoder.js';
 import { fuseScores, rankOrder, rankScored } from '../../core/rerank/fuse.js';
 import { Reranker } from '../../core/rerank/rerank.js';
-import { benchModels, cranfieldDocs, cranfieldQueries, percentile, round } from './corpus.js';
+import { benchModels, benchModelsDir, cranfieldDocs, cranfieldQueries, percentile, round } from './corpus.js';
 import { loadWindow, optimisedOpHistogram } from './machine.js';
 import { loadPeerReranker } from './peer-reranker.js';
 
@@ -73,11 +72,10 @@ const ortDefaults = await ort.InferenceSession.create(cross.int8.modelPath, { ex
 // A cross-encoder input budget of LENGTH_BUDGET tokens per pair (the query kept whole, the passage cut).
 const budgeted = await CrossEncoder.load({ id: 'ms-marco-MiniLM-L-6-v2', modelDir: dirs.crossEncoderDir, settings: { ...settings, preferQuantized: true, crossMaxLength: LENGTH_BUDGET } });
 const peer = { q8: await loadPeerReranker(dirs.crossEncoderDir, 'q8'), fp32: await loadPeerReranker(dirs.crossEncoderDir, 'fp32') };
-const modelsDir = process.env.LOCALRAG_BENCH_MODELS ?? join(dirs.crossEncoderDir, '..');
 const small: Record<string, CrossEncoder> = {};
 if (!flags['no-small']) {
   for (const [name, preset] of SMALL_CROSS) {
-    const dir = await ensureSynthModel(modelsDir, name, preset, 'cross-encoder');
+    const dir = await ensureSynthModel(benchModelsDir, name, preset, 'cross-encoder');
     small[name] = await CrossEncoder.load({ id: name, modelDir: dir, settings: { ...settings, preferQuantized: true } });
   }
 }

@@ -117,7 +117,7 @@ describe('usage errors', () => {
       [['search', 'q', ...s, '--mode'], /^localrag: --mode needs a value: none\|bi\|cross\|mixlm/],
       [['status', 'extra', ...s], /^localrag: unexpected argument "extra"/],
       [['models', 'frob', ...s], /^localrag: unknown models command "frob"/],
-      [['bench', 'nope'], /^localrag: bench needs a benchmark name, one of index, query, rerank \(got "nope"\)/],
+      [['bench', 'nope'], /^localrag: bench needs a benchmark name, one of index, query, rerank, responsive \(got "nope"\)/],
       [['frob'], /^localrag: unknown command "frob"/],
     ];
     const runs = await cliAll(cases.map(([args]) => [args, { LOCALRAG_HOME: join(root, 'home') }]));

@@ -18,6 +18,8 @@ export interface FakeHubOptions {
   renamed?: Record<string, string>;
   /** Repo paths whose CDN GET without Range sends the headers and half the body, then destroys the socket. */
   dropMidFile?: string[];
+  /** Repo paths whose CDN GET (with or without Range) sends the headers and half its body, then nothing until the client goes. */
+  stallMidFile?: string[];
   /** Repo paths whose CDN body has one byte flipped. */
   corrupt?: string[];
   /** The CDN answers Range requests with the whole file (200). */
@@ -86,14 +88,17 @@ export async function startFakeHub(opts: FakeHubOptions): Promise<FakeHub> {
     }
     const headers = { 'Accept-Ranges': 'bytes', ETag: `"${b.sha256}"`, 'Content-Type': 'binary/octet-stream', 'Cache-Control': 'public, max-age=604800, immutable' };
     const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
+    const stall = opts.stallMidFile?.includes(repoPath);
     if (range && !opts.ignoreRange) {
       const start = Number(range[1]);
       const end = range[2] ? Math.min(Number(range[2]), bytes.length - 1) : bytes.length - 1;
       if (start >= bytes.length) return void res.writeHead(416, { 'Content-Range': `bytes */${bytes.length}` }).end();
       res.writeHead(206, { ...headers, 'Content-Length': String(end - start + 1), 'Content-Range': `bytes ${start}-${end}/${bytes.length}` });
+      if (stall && end - start > 1) return void res.write(bytes.subarray(start, start + ((end - start + 1) >> 1)));
       return void res.end(bytes.subarray(start, end + 1));
     }
     res.writeHead(200, { ...headers, 'Content-Length': String(bytes.length) });
+    if (stall) return void res.write(bytes.subarray(0, bytes.length >> 1));
     if (!range && opts.dropMidFile?.includes(repoPath)) {
       res.write(bytes.subarray(0, bytes.length >> 1), () => res.socket?.destroy());
       return;

@@ -1,7 +1,7 @@
 // Serve mode over real HTTP on 127.0.0.1 with the real engine: the token gate, loopback binding, DNS-rebinding
 // refusal, request validation, engine errors as AppError with a status, SSE events, and the static files' CSP.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
@@ -11,11 +11,12 @@ import { createEngine } from '../../core/engine.js';
 import type { EngineApi } from '../../core/contract/api.js';
 import { startServer, type RunningServer } from '../../core/serve/server.js';
 import { cspHeader } from '../../core/serve/csp.js';
+import { startFakeOllama } from '../support/fake-ollama.js';
 import { TINY_MODELS, tinyModels } from '../support/models.js';
 
 interface Reply { status: number; headers: Record<string, string | string[] | undefined>; body: string }
 
-function raw(port: number, method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<Reply> {
+function raw(port: number, method: string, path: string, headers: Record<string, string> = {}, body?: string | Buffer): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, method, path, headers }, (res) => {
       let text = '';
@@ -44,6 +45,9 @@ describe('serve mode server', () => {
     const staticDir = join(dir, 'static');
     mkdirSync(staticDir);
     writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>app</title><div id="root"></div>');
+    writeFileSync(join(dir, 'secret.txt'), 'SECRET outside the static folder');
+    symlinkSync(join(dir, 'secret.txt'), join(staticDir, 'leak.txt'));
+    symlinkSync(dir, join(staticDir, 'up'));
     docs = join(dir, 'docs');
     mkdirSync(docs);
     writeFileSync(join(docs, 'wings.md'), '# Wings\n\nThe boundary layer on a swept wing thickens towards the tip.\n');
@@ -116,7 +120,7 @@ describe('serve mode server', () => {
     const unknown = await call('dropEverything', {});
     assert.equal(unknown.status, 404);
     const get = await raw(server.port, 'GET', '/api/getStatus', { 'X-LocalRAG-Token': server.token });
-    assert.equal(get.status, 400);
+    assert.equal(get.status, 405);
   });
 
   test("the engine's own validation message comes back as an AppError", async () => {
@@ -162,5 +166,81 @@ describe('serve mode server', () => {
     const escape = await raw(server.port, 'GET', '/%2e%2e/%2e%2e/package.json');
     assert.doesNotMatch(escape.body, /"name"/);
     assert.match(escape.body, /<div id="root">/, 'unknown paths fall back to the app page');
+  });
+
+  test('a symlink in the static folder that leads outside it is not followed', async () => {
+    for (const path of ['/leak.txt', '/up/secret.txt']) {
+      const r = await raw(server.port, 'GET', path);
+      assert.doesNotMatch(r.body, /SECRET/, path);
+      assert.match(r.body, /<div id="root">/, `${path} falls back to the app page`);
+    }
+  });
+
+  test('a request from another origin is refused, even with the token', async () => {
+    const headers = { 'Content-Type': 'application/json', 'X-LocalRAG-Token': server.token };
+    for (const origin of ['https://evil.example', 'http://127.0.0.1:1', 'null']) {
+      const r = await raw(server.port, 'POST', '/api/getStatus', { ...headers, Origin: origin }, '{}');
+      assert.equal(r.status, 403, origin);
+      assert.equal(JSON.parse(r.body).error.code, 'forbidden-origin');
+    }
+    assert.equal((await raw(server.port, 'GET', '/', { Origin: 'https://evil.example' })).status, 403);
+    const same = await raw(server.port, 'POST', '/api/getStatus', { ...headers, Origin: `http://127.0.0.1:${server.port}` }, '{}');
+    assert.equal(same.status, 200, 'the app itself still calls');
+  });
+
+  test("client errors answer 4xx, never 500", async () => {
+    const headers = { 'Content-Type': 'application/json', 'X-LocalRAG-Token': server.token };
+    const post = (path: string, body: string, extra: Record<string, string> = {}) => raw(server.port, 'POST', path, { ...headers, ...extra }, body);
+    const cases: [string, Promise<Reply>][] = [
+      ['array body', post('/api/getStatus', '[1,2]')],
+      ['string body', post('/api/getStatus', '"x"')],
+      ['__proto__ key', post('/api/getStatus', '{"__proto__": {"polluted": 1}}')],
+      ['invalid UTF-8 body', raw(server.port, 'POST', '/api/getStatus', headers, Buffer.from([0xff, 0xfe, 0x7b]))],
+      ['body over 1 MB', post('/api/search', JSON.stringify({ question: 'x'.repeat(1_100_000) }))],
+      ['wrong HTTP method', raw(server.port, 'PUT', '/api/getStatus', headers, '{}')],
+      ['POST to the event stream', post('/api/events', '{}')],
+      ['method name that is no method', post('/api/%ZZ', '{}')],
+      ['bad client id', post('/api/getStatus', '{}', { 'X-LocalRAG-Client': '../../etc' })],
+      ['a file given as a folder', post('/api/addFolder', JSON.stringify({ path: join(docs, 'wings.md') }))],
+      ['a folder that does not exist', post('/api/addFolder', JSON.stringify({ path: join(dir, 'nope') }))],
+      ['an LLM imported as a model folder', post('/api/importModel', JSON.stringify({ role: 'llm', folder: dir }))],
+      ['a model folder that does not exist', post('/api/importModel', JSON.stringify({ role: 'embedder', folder: join(dir, 'nope') }))],
+      ['an unknown model to download', post('/api/downloadModel', JSON.stringify({ id: 'no-such-model' }))],
+      ['a model id with a path in it', post('/api/downloadModel', JSON.stringify({ id: '../../etc' }))],
+      ['a passage that does not exist', post('/api/getPassage', JSON.stringify({ chunkId: 987654321 }))],
+      ['re-fusing a search never made', post('/api/refuse', JSON.stringify({ queryId: 'never', params: { alpha: 0.3 } }))],
+      ['an unknown rerank mode', post('/api/search', JSON.stringify({ question: 'wing', params: { mode: 'bogus' } }))],
+      ['settings that do not validate', post('/api/updateSettings', JSON.stringify({ chunkTokens: 'many' }))],
+    ];
+    for (const [what, pending] of cases) {
+      const r = await pending;
+      assert.ok(r.status >= 400 && r.status < 500, `${what}: ${r.status} ${r.body.slice(0, 200)}`);
+      assert.equal(typeof JSON.parse(r.body).error.code, 'string', what);
+    }
+  });
+
+  test('closing the HTTP request cancels the answer it started', async () => {
+    const fake = await startFakeOllama({ models: ['llama3.2:latest'] });
+    try {
+      fake.script = { kind: 'stall', after: 1 };
+      assert.equal((await call('updateSettings', { llmBackend: 'ollama', ollamaHost: fake.url, ollamaModel: 'llama3.2:latest' })).status, 200);
+      assert.equal((await call('reindex', { path: docs })).status, 200);
+      const req = request({ host: '127.0.0.1', port: server.port, method: 'POST', path: '/api/ask', headers: { 'Content-Type': 'application/json', 'X-LocalRAG-Token': server.token } });
+      req.on('error', () => {});
+      req.end(JSON.stringify({ requestId: 'http-close', question: 'What thickens towards the tip?' }));
+      const end = Date.now() + 20_000;
+      while (fake.chatRequests().length === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+      req.destroy();
+      assert.equal((await fake.chatRequests()[0]!.ended).clientAborted, true, 'the LLM request was aborted');
+      let row: { status: string } | undefined;
+      while (Date.now() < end) {
+        row = (JSON.parse((await call('history', {})).body) as { requestId: string; status: string }[]).find((h) => h.requestId === 'http-close');
+        if (row?.status === 'cancelled') break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.equal(row?.status, 'cancelled');
+    } finally {
+      await fake.close();
+    }
   });
 });

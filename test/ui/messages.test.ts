@@ -32,6 +32,8 @@ function codesInCore(): Map<string, string> {
     const text = readFileSync(file, 'utf8');
     const where = file.slice(projectRoot.length + 1);
     for (const re of patterns) for (const m of text.matchAll(re)) found.set(m[1]!, where);
+    // A code chosen by a condition: `code: x ? 'one' : 'other'`.
+    for (const m of text.matchAll(/\bcode:[^,\n?]*\?([^,\n]*)/g)) for (const c of m[1]!.matchAll(/'([a-z0-9-]+)'/g)) found.set(c[1]!, where);
     for (const union of text.matchAll(/type \w*Code\s*=([^;]+);/g)) {
       for (const m of union[1]!.matchAll(/'([a-z0-9-]+)'/g)) found.set(m[1]!, where);
     }

@@ -1,10 +1,12 @@
 // localrag ask "<question>": the answer streamed to stdout, then its citations and the per-stage timing table.
-// Exit status 3 when the LLM could not answer (the sources are still printed, with the reason).
+// Exit status 3 when the LLM could not answer (the sources are still printed, with the reason). Ctrl-C stops the
+// answer: what was written, the sources and the timings so far are printed, and the exit status is 130.
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { ollamaHostUrl } from '../../answer/ollama-host.js';
 import type { Settings } from '../../contract/settings.js';
 import { EXIT, parse, printJson, settingFlag, storeDirOf, UsageError } from '../args.js';
+import { interruptSignal, interrupted } from '../interrupt.js';
 import { describeError } from '../messages.js';
 import { openEngine } from '../open-engine.js';
 import { printTimings } from '../timing-table.js';
@@ -35,10 +37,7 @@ export async function run(argv: string[]): Promise<number> {
     const unsubscribe = engine.subscribe((event, payload) => {
       if (event === 'onAnswerToken' && !values.json) process.stdout.write((payload as { token: string }).token);
     });
-    const stop = () => { void engine.cancel({ requestId }); };
-    process.once('SIGINT', stop);
-    const result = await engine.ask({ requestId, question, params });
-    process.off('SIGINT', stop);
+    const result = await engine.ask({ requestId, question, params }, interruptSignal());
     unsubscribe();
     if (values.json) {
       printJson(result);
@@ -64,6 +63,7 @@ export async function run(argv: string[]): Promise<number> {
       console.log('');
       printTimings(result.timings);
     }
+    if (result.status === 'cancelled' && interrupted()) return EXIT.interrupted;
     // Nothing indexed is the store's state, not the LLM's failure: the same exit status as the check before asking.
     if (result.error?.code === 'store-empty') return EXIT.error;
     return result.status === 'unavailable' ? EXIT.answerUnavailable : EXIT.ok;

@@ -8,6 +8,7 @@ import { DEFAULT_ALPHAS, DEFAULT_NS, loadCollection, runEval } from '../../eval/
 import { resolveModelDir, modelStatus } from '../../models/index.js';
 import { fuseScores } from '../../rerank/index.js';
 import { EXIT, modelsDirOf, num, parse, printJson, storeDirOf, UsageError } from '../args.js';
+import { interruptSignal } from '../interrupt.js';
 import { openEngine } from '../open-engine.js';
 
 const MODES: readonly RerankMode[] = RERANK_MODES;
@@ -48,7 +49,7 @@ export async function run(argv: string[]): Promise<number> {
     const report = await runEval({
       collection, engine: engineForEval(engine, join(appStore, 'eval-index', slug, 'corpus')), modes, ns, alphas,
       fuse: (c, a, n) => fuseScores(c, a, n).map((f) => f.final), normalisation: s.normalisation, k: num(values.k, 'k') ?? s.retrieveK,
-      outDir, current: { mode: s.rerankMode, topN: s.topN, alpha: s.alpha }, models, png: Boolean(values.png),
+      outDir, current: { mode: s.rerankMode, topN: s.topN, alpha: s.alpha }, models, png: Boolean(values.png), signal: interruptSignal(),
       onProgress: (p) => { if (process.stderr.isTTY && !values.quiet) process.stderr.write(`\r\x1b[2K${p.phase} ${p.done}/${p.total}`); },
     });
     if (process.stderr.isTTY && !values.quiet) process.stderr.write('\n');

@@ -1,5 +1,8 @@
 // localrag index <folder...>: remember the folders and index them; skipped files are listed with their reasons.
+// Ctrl-C stops at the next file: what was indexed is kept and listed, the exit status is 130, and the same command
+// again resumes where it stopped.
 import { EXIT, num, parse, printJson, UsageError } from '../args.js';
+import { interruptSignal } from '../interrupt.js';
 import { describeError } from '../messages.js';
 import { openEngine } from '../open-engine.js';
 import { progressPrinter } from '../progress-bar.js';
@@ -14,7 +17,7 @@ export async function run(argv: string[]): Promise<number> {
     const folders = positionals.map((p) => engine.library.add(p));
     const bar = values.json || values.quiet ? null : progressPrinter();
     const unsubscribe = engine.subscribe((event, payload) => { if (event === 'onIndexProgress') bar?.update(payload as never); });
-    const summary = await engine.library.index(folders);
+    const summary = await engine.library.index(folders, interruptSignal());
     unsubscribe();
     bar?.done();
     if (values.json) {
@@ -23,8 +26,9 @@ export async function run(argv: string[]): Promise<number> {
       console.log(`indexed ${summary.filesIndexed} files (${summary.filesUnchanged} unchanged, ${summary.filesRemoved} removed, ${summary.filesSkipped} skipped): +${summary.chunksAdded} chunks, -${summary.chunksRemoved}, ${summary.vectorsAdded} vectors in ${(summary.ms / 1000).toFixed(1)} s${summary.provider ? ` on ${summary.provider}` : ''}`);
       for (const f of summary.skipped) console.log(`  skipped ${f.path}: ${f.reason}`);
       if (summary.dense.status !== 'ok') console.log(`  note: ${describeError(summary.dense.error)}`);
+      if (summary.cancelled) console.log(`interrupted: the ${summary.filesIndexed} files indexed so far are kept; run the same command again to continue.`);
     }
-    return EXIT.ok;
+    return summary.cancelled ? EXIT.interrupted : EXIT.ok;
   } finally {
     await engine.close();
   }

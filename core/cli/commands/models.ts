@@ -1,6 +1,7 @@
 // localrag models list|download <id>|import <folder> --role R|synth [--preset tiny|bench]
 import type { DownloadProgress } from '../../contract/api.js';
 import { EXIT, choice, num, parse, printJson, settingFlag, UsageError } from '../args.js';
+import { interruptSignal } from '../interrupt.js';
 import { openEngine } from '../open-engine.js';
 import { modelsDirOf } from '../args.js';
 import { COMMANDS, ONNX_ROLES, SYNTH_SETS, SYNTH_SHAPES } from '../usage.js';
@@ -54,7 +55,7 @@ export async function run(argv: string[]): Promise<number> {
           process.stderr.write(`\r\x1b[2K${d.file} ${(d.loaded / 1e6).toFixed(1)}${d.total ? ` / ${(d.total / 1e6).toFixed(1)}` : ''} MB${all}`);
         }
       });
-      const status = await engine.downloadModel({ id });
+      const status = await engine.downloadModel({ id }, interruptSignal());
       unsubscribe();
       values.json ? printJson(status) : console.log(`\n${status.id}: ${status.present ? 'ready' : 'incomplete'} in ${status.path}`);
       return EXIT.ok;

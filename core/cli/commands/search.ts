@@ -2,6 +2,7 @@
 import type { RerankParams } from '../../contract/api.js';
 import { EXIT, parse, printJson, settingFlag, UsageError, type CliValues } from '../args.js';
 import { describeError } from '../messages.js';
+import { interruptSignal } from '../interrupt.js';
 import { openEngine } from '../open-engine.js';
 import { printTimings } from '../timing-table.js';
 import { COMMANDS, RERANK_OPTIONS } from '../usage.js';
@@ -32,7 +33,7 @@ export async function run(argv: string[]): Promise<number> {
   const retrieveK = settingFlag(values.k, 'k', 'retrieveK');
   const engine = await openEngine(values, {}, { access: 'read' });
   try {
-    const result = await engine.search({ question, params, retrieveK });
+    const result = await engine.search({ question, params, retrieveK }, interruptSignal());
     if (values.json) {
       printJson(result);
       return EXIT.ok;

@@ -1,10 +1,12 @@
-// localrag serve: the engine and the built app on 127.0.0.1 only, behind a random access token.
+// localrag serve: the built app on 127.0.0.1 only, behind a random access token. The engine runs in a worker
+// thread behind the engine host, so the HTTP server answers at once even while the engine indexes or answers.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { EXIT, num, parse } from '../args.js';
-import { openEngine } from '../open-engine.js';
-import { COMMANDS } from '../usage.js';
+import { startWorkerHost } from '../../host/worker.js';
 import { startServer } from '../../serve/server.js';
+import { EXIT, modelsDirOf, num, parse, storeDirOf } from '../args.js';
+import { cliLog, commonOverrides } from '../open-engine.js';
+import { COMMANDS } from '../usage.js';
 
 /** A port that cannot be listened on, in words that say what to do. */
 function listenError(err: unknown, port: number): Error {
@@ -19,18 +21,24 @@ export async function run(argv: string[]): Promise<number> {
   const port = num(values.port, 'port', { ok: (n) => Number.isInteger(n) && n >= 0 && n <= 65535, allowed: 'a whole number from 0 to 65535' }) ?? 0;
   const staticDir = fileURLToPath(new URL('../../../dist/renderer', import.meta.url));
   if (!existsSync(`${staticDir}/index.html`)) process.stderr.write('localrag: the app is not built (run `npm run build`); serving the API only\n');
-  const engine = await openEngine(values, {}, { watch: true });
-  const server = await startServer({ engine, port, staticDir }).catch(async (err: unknown) => {
-    await engine.close();
+  const overrides = commonOverrides(values);
+  const host = startWorkerHost({
+    storeDir: storeDirOf(values), modelsDir: modelsDirOf(values), overrides, watch: true,
+    quiet: Boolean(values.quiet), verbose: Boolean(values.verbose), ollamaHostEnv: overrides.ollamaHost === undefined,
+  }, cliLog(values));
+  const failed = await host.ready;
+  if (failed) throw Object.assign(new Error(failed.message), { appError: failed });
+  const server = await startServer({ host, port, staticDir }).catch(async (err: unknown) => {
+    await host.shutdown();
     throw listenError(err, port);
   });
   console.log(`localrag is serving the app at ${server.url}`);
   await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+    host.onStop(() => resolve());
   });
   await server.close();
-  await engine.close();
+  await host.shutdown();
   return EXIT.ok;
 }

@@ -108,6 +108,8 @@ export class ParseSandbox {
   }
 
   private pump(): void {
+    // A process that died while idle (killed from outside) is replaced, never handed a file.
+    for (const dead of this.slots.filter((s) => s.exited && !s.busy)) this.discard(dead);
     while (this.queue.length > 0) {
       const job = this.queue[0];
       let slot = this.slots.find((s) => !s.busy && s.heapMb === job.budget.maxHeapMb);
@@ -181,7 +183,11 @@ export class ParseSandbox {
     // 'close', not 'exit': it comes after stderr is drained, so an out-of-memory message is there to read.
     child.on('close', onExit);
     if (slot.exited) return onExit(child.exitCode, child.signalCode);
-    child.send({ id, kind: job.kind, bytes: job.bytes, budget: job.budget } satisfies ParseRequest);
+    try {
+      child.send({ id, kind: job.kind, bytes: job.bytes, budget: job.budget } satisfies ParseRequest);
+    } catch {
+      onExit(child.exitCode, child.signalCode); // the channel closed under us: the process is gone
+    }
   }
 }
 

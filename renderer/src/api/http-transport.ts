@@ -1,4 +1,6 @@
-// Serve-mode transport: POST /api/<method> with the access token, events over one shared EventSource.
+// Serve-mode transport: POST /api/<method> with the access token, events over one shared EventSource. One client
+// id per tab ties its calls to its event stream: the tab's answers stream to it alone, and closing the tab
+// cancels what it started.
 import type { ApiTransport, EventName, LocalRagEvents } from '../../../core/contract/api.js';
 import { EVENT_NAMES } from '../../../core/contract/api.js';
 import { ApiError } from './api-error.js';
@@ -19,14 +21,19 @@ export function takeAccessToken(loc: Location = window.location, storage: Storag
   return storage.getItem(TOKEN_KEY) ?? '';
 }
 
-export function httpTransport(token: string, base = ''): ApiTransport {
+/** A random id for this tab (not a secret: the token is). */
+export function newClientId(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export function httpTransport(token: string, base = '', clientId = newClientId()): ApiTransport {
   type AnyListener = (payload: unknown) => void;
   const listeners = new Map<EventName, Set<AnyListener>>();
   let source: EventSource | null = null;
 
   function ensureSource(): void {
     if (source) return;
-    source = new EventSource(`${base}/api/events?token=${encodeURIComponent(token)}`);
+    source = new EventSource(`${base}/api/events?token=${encodeURIComponent(token)}&client=${clientId}`);
     for (const name of EVENT_NAMES) {
       source.addEventListener(name, (e) => {
         const payload: unknown = JSON.parse((e as MessageEvent<string>).data);
@@ -41,7 +48,7 @@ export function httpTransport(token: string, base = ''): ApiTransport {
       try {
         res = await fetch(`${base}/api/${method}`, {
           method: 'POST',
-          headers: { 'Content-Type': 'application/json', 'X-LocalRAG-Token': token },
+          headers: { 'Content-Type': 'application/json', 'X-LocalRAG-Token': token, 'X-LocalRAG-Client': clientId },
           body: JSON.stringify(req ?? {}),
         });
       } catch {

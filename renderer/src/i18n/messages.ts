@@ -69,6 +69,8 @@ export const MESSAGES: Record<string, MessageTemplate> = {
   unsupported: { en: 'LLMs are not imported: set an Ollama model or a GGUF path in Settings.', ja: 'LLM は取り込めません。設定で Ollama のモデルか GGUF ファイルを指定してください。' },
   // library and indexing
   'not-a-folder': { en: 'That is not a folder that exists.', ja: '存在するフォルダではありません。', actionJa: '存在するフォルダを選んでください。' },
+  'folder-inside-store': { en: "{folder} is inside localrag's store ({dir}).", ja: '{folder} は localrag のストア ({dir}) の中にあります。', actionJa: 'その外のフォルダを選んでください。' },
+  'folder-inside-models': { en: "{folder} is inside localrag's models folder ({dir}).", ja: '{folder} は localrag のモデルフォルダ ({dir}) の中にあります。', actionJa: 'その外のフォルダを選んでください。' },
   'index-failed': { en: 'Indexing stopped.', ja: 'インデックス作成が止まりました。', actionJa: '原因を直して再インデックスしてください。終わったファイルは残っています。' },
   // why a file was not indexed (FileStatus.problem) and notes on how it was (FileStatus.note)
   empty: { en: 'empty file', ja: '空のファイル', actionJa: 'インデックスする内容がありません' },

@@ -1,0 +1,9 @@
+// A worker thread's first module: from a checkout the engine host is TypeScript, which a worker can only load
+// once tsx is registered in it (Node 20 applies --import hooks to a worker's entry too late).
+import { workerData } from 'node:worker_threads';
+
+if (workerData.entry.endsWith('.ts')) {
+  const { register } = await import('tsx/esm/api');
+  register();
+}
+await import(workerData.entry);
