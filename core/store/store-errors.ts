@@ -54,7 +54,7 @@ const NEARLY_FULL_BYTES = 1 << 20;
  */
 export function isDiskFull(err: unknown, dir?: string): boolean {
   const e = err as { code?: unknown; appError?: AppError } | null;
-  if (e?.appError?.code === 'disk-full') return true;
+  if (e?.appError) return e.appError.code === 'disk-full'; // our own errors say what they are
   const code = typeof e?.code === 'string' ? e.code : '';
   if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT') return true;
   // SQLite says only "disk I/O error" when its -shm or WAL file cannot grow; a native writer says nothing precise.

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { AppError } from '../../core/contract/api.js';
 import { openDb } from '../../core/store/db.js';
+import { isDiskFull, storeMissing } from '../../core/store/store-errors.js';
 import { replaceDocument } from '../../core/store/documents.js';
 import { FlatBackend } from '../../core/store/flat-index.js';
 import { storeVectors, VectorIndex } from '../../core/store/vector-index.js';
@@ -72,6 +73,14 @@ test('a vector index save that runs out of space: disk-full in words, no .tmp le
   db.close();
 });
 
+test('what counts as a full disk: SQLite\'s and the OS\'s own codes; other errors only where space has run out', () => {
+  const roomy = tempDir();
+  for (const code of ['SQLITE_FULL', 'ENOSPC', 'EDQUOT']) assert.equal(isDiskFull(Object.assign(new Error(code), { code }), roomy), true, code);
+  for (const code of ['EACCES', 'SQLITE_BUSY', 'SQLITE_IOERR_WRITE']) assert.equal(isDiskFull(Object.assign(new Error(code), { code }), roomy), false, code);
+  assert.equal(isDiskFull(new Error('Failed to serialize into stream'), roomy), false, 'a native error on a disk with room');
+  assert.equal(isDiskFull(storeMissing(roomy), roomy), false);
+});
+
 /** Mounts a tmpfs of `size` at `dir`; false where this machine does not allow it (not root, no mount). */
 function mountTmpfs(dir: string, size: string): boolean {
   mkdirSync(dir, { recursive: true });
@@ -97,6 +106,9 @@ test('the HNSW graph\'s native writer on a really full disk: disk-full too, and 
   try { VectorIndex.open(db, dir, DIM, { hnswFrom: 100 }); } catch (err) { error = (err as { appError?: AppError }).appError; }
   assert.equal(error?.code, 'disk-full', String(error?.message));
   assert.match(error!.message, /saving the vector index stopped/);
+  // On that full disk, an error that says what it is keeps its own name.
+  assert.equal(isDiskFull(storeMissing(dir), dir), false);
+  assert.equal(isDiskFull(Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR_SHMSIZE' }), dir), true);
   assert.deepEqual(leftovers(dir), []);
   assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('vectors.')), [], 'no index file written in part');
 });
