@@ -2,6 +2,7 @@
 // process, tests) create one, call its methods, subscribe to its events, and close it.
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type {
   AnswerResult, EngineApi, EngineStatus, EventName, FileStatus, HistoryEntry, IndexSummary, LocalRagEvents,
@@ -9,6 +10,8 @@ import type {
   VectorCheckReport,
 } from './contract/api.js';
 import type { Conversation, ConversationDetail, ConversationExport } from './contract/api.js';
+import type { BrowseRequest, FolderListing } from './contract/api.js';
+import { browseFolder } from './browse/folder-listing.js';
 import { DEFAULT_SETTINGS, mergeSettings, type Settings } from './contract/settings.js';
 import { EngineError, Library } from './engine/library.js';
 import { Operations } from './engine/operations.js';
@@ -284,6 +287,11 @@ export class Engine implements EngineApi {
 
   async exportConversation(req: { id: string }): Promise<ConversationExport> {
     return this.answers.exportConversation(req.id);
+  }
+
+  /** The folder and GGUF pickers of a window without a native dialog (serve mode): starts at the user's home. */
+  browseFolder(req: BrowseRequest): Promise<FolderListing> {
+    return browseFolder(req, { home: homedir(), modelsDir: this.opts.modelsDir });
   }
 
   private writable(what: string): void {

@@ -3,10 +3,12 @@
 import type { Settings } from './settings.js';
 import type { FileState, LlmBackend, ModelRole, Normalisation, RerankMode, VectorIndexKind, VectorState } from './vocabulary.js';
 import type { HistoryState, StandaloneMethod } from './vocabulary.js';
+import type { BrowseEntryKind, BrowsePlace, BrowseShow } from './vocabulary.js';
 
 export type { Settings } from './settings.js';
 export type { FileState, LlmBackend, ModelRole, Normalisation, RerankMode, VectorIndexKind, VectorState } from './vocabulary.js';
 export type { HistoryState, StandaloneMethod } from './vocabulary.js';
+export type { BrowseEntryKind, BrowsePlace, BrowseShow } from './vocabulary.js';
 
 /** An error the UI can show: a stable code, one sentence for the user, and what to do next. */
 export interface AppError {
@@ -376,6 +378,46 @@ export interface EvalReport {
   svg?: string;
 }
 
+// ---------- browsing this machine's folders (the folder and GGUF pickers where no native dialog exists) ----------
+
+export interface BrowseRequest {
+  /** An absolute path: a folder to list, or (to open at a chosen file) a file whose folder is listed. Default: home. */
+  path?: string;
+  show: BrowseShow;
+  /** List names that start with a dot too. */
+  hidden?: boolean;
+}
+
+export interface FolderEntry {
+  name: string;
+  /** The folder's path joined with the name (a link's own path, not its target). */
+  path: string;
+  kind: BrowseEntryKind;
+  /** Size in bytes, for files. */
+  bytes?: number;
+  /** Reached through a symbolic link. */
+  link?: boolean;
+}
+
+export interface FolderListing {
+  /** The folder listed, as its real path (links resolved, so a link back to an ancestor never nests). */
+  path: string;
+  /** Null at a root. */
+  parent: string | null;
+  /** Folders first, then files; each by name. */
+  entries: FolderEntry[];
+  /** Set when the request named a file: the entry to select. */
+  selected?: string;
+  /** Set when the listing was cut at the entry limit (code `browse-truncated`). */
+  note?: AppError;
+  /** The file system's roots: `/`, or the drives on Windows. */
+  roots: string[];
+  /** Common places that exist on this machine. */
+  places: { id: BrowsePlace; path: string }[];
+  /** The path separator, so the UI can show and edit paths as this machine writes them. */
+  separator: string;
+}
+
 // ---------- the API itself ----------
 
 export interface SearchRequest {
@@ -426,6 +468,8 @@ export interface LocalRagApi {
   deleteConversation(req: { id: string }): Promise<{ deleted: boolean }>;
   /** The conversation as Markdown: each question, its answer, and its sources numbered as the answer cites them. */
   exportConversation(req: { id: string }): Promise<ConversationExport>;
+  /** Lists a folder on the engine's machine (never writes): subfolders, and GGUF files when asked. */
+  browseFolder(req: BrowseRequest): Promise<FolderListing>;
 }
 
 export type ApiMethod = keyof LocalRagApi;
@@ -450,6 +494,7 @@ export const API_METHODS = [
   'search', 'refuse', 'ask', 'cancel', 'getPassage', 'history', 'listLlmModels', 'importModel',
   'downloadModel', 'getEvalReport', 'checkVectors',
   'listConversations', 'getConversation', 'renameConversation', 'deleteConversation', 'exportConversation',
+  'browseFolder',
 ] as const satisfies readonly ApiMethod[];
 
 export const EVENT_NAMES = [

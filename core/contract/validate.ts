@@ -6,6 +6,7 @@ import type { ApiMethod, ApiRequest } from './api.js';
 import { API_METHODS } from './api.js';
 import { SettingsError, SettingsSchema, settingsProblem } from './settings.js';
 import { FILE_STATES, MODEL_ROLES, NORMALISATIONS, RERANK_MODES } from './vocabulary.js';
+import { BROWSE_SHOWS } from './vocabulary.js';
 import { AppErrorException } from './app-error.js';
 import { requestProblem } from './request-problem.js';
 
@@ -52,6 +53,8 @@ export const REQUEST_SCHEMAS = {
   renameConversation: z.object({ id, title: z.string().trim().min(1, 'the name is empty').max(200) }).strict(),
   deleteConversation: z.object({ id }).strict(),
   exportConversation: z.object({ id }).strict(),
+  // Whether the path is absolute is the engine's check (it depends on the machine's platform, and says so in words).
+  browseFolder: z.object({ path: z.string().min(1).max(4096).optional(), show: z.enum(BROWSE_SHOWS), hidden: z.boolean().optional() }).strict(),
 } satisfies { [M in ApiMethod]: z.ZodType<ApiRequest<M>> };
 
 /** Thrown (and sent over the wire as its `appError`) when a payload does not match its method's schema. */

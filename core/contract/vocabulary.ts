@@ -71,3 +71,15 @@ export type StandaloneMethod = (typeof STANDALONE_METHODS)[number];
  */
 export const STORE_ACCESS = ['create', 'write', 'read', 'read-or-empty'] as const;
 export type StoreAccess = (typeof STORE_ACCESS)[number];
+
+/** What the folder browser lists besides folders: nothing (a folder to add), or GGUF model files (an LLM to answer with). */
+export const BROWSE_SHOWS = ['folders', 'gguf'] as const;
+export type BrowseShow = (typeof BROWSE_SHOWS)[number];
+
+/** The places the folder browser offers to jump to (each only where it exists on this machine). */
+export const BROWSE_PLACES = ['home', 'documents', 'desktop', 'downloads', 'models'] as const;
+export type BrowsePlace = (typeof BROWSE_PLACES)[number];
+
+/** What one row of the folder browser is. */
+export const BROWSE_ENTRY_KINDS = ['folder', 'file'] as const;
+export type BrowseEntryKind = (typeof BROWSE_ENTRY_KINDS)[number];

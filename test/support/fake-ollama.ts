@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 
 export type ChatScript =
   /** Streams the tokens, then the final done message with Ollama's counters. */
+  /** delayMs: a pause before each token, the first included. */
   | { kind: 'normal'; tokens?: string[]; delayMs?: number }
   /** Sends the headers, then waits this long before the first token (real Ollama while it loads a model). */
   | { kind: 'slow-first-token'; delayMs: number; tokens?: string[] }
@@ -195,8 +196,9 @@ async function chat(
       }
       if (script.kind === 'malformed-line') line(res, '{"model": "x", "message": {"content": "oops"');
     }
-    if (!line(res, part(t))) return;
+    // Before each token, the first included: a real model takes a while to its first token too.
     if (script.kind === 'normal' && script.delayMs) await wait(script.delayMs);
+    if (!line(res, part(t))) return;
   }
   if (script.kind === 'stall') return gone;
   if (script.kind === 'no-done') return void res.end();

@@ -14,6 +14,14 @@ export interface MessageTemplate {
 }
 
 export const MESSAGES: Record<string, MessageTemplate> = {
+  // the engine host and serve mode
+  cancelled: { en: '{what} was cancelled.', ja: '{what} を取り消しました。', actionJa: '必要なときにもう一度始めてください。' },
+  'engine-stopped': { en: 'The engine process stopped.', ja: 'エンジンのプロセスが停止しました。', actionJa: 'アプリを再起動してください。繰り返す場合はターミナルで `localrag status` を実行して原因を確認してください。' },
+  'engine-failed': { en: 'The engine could not start: {reason}', ja: 'エンジンを起動できませんでした: {reason}', actionJa: 'データフォルダとモデルを確認して、アプリを再起動してください。' },
+  'invalid-message': { en: 'The engine received a malformed message.', ja: 'エンジンが不正な形式のメッセージを受け取りました。', actionJa: 'アプリを再起動してください。繰り返す場合は報告してください。' },
+  'invalid-url': { en: 'The request URL is not valid.', ja: 'リクエストの URL が正しくありません。' },
+  'forbidden-origin': { en: 'Requests from other web pages are refused.', ja: 'ほかのウェブページからのリクエストは受け付けません。', actionJa: '`localrag serve` が表示した URL からアプリを開いてください。' },
+  'invalid-client-id': { en: 'The client id must be 8 to 64 letters, digits, _ or -.', ja: 'クライアント ID は 8〜64 文字の英数字、_ または - でなければなりません。' },
   // conversations and answers
   'store-empty': { en: 'Nothing is indexed yet, so there is nothing to answer from.', ja: 'まだ何もインデックスされていないため、回答の根拠がありません。', actionJa: 'まずフォルダを追加してください (ライブラリ > フォルダを追加)。' },
   'no-passages': { en: 'No passage matched the question, so there is nothing to answer from.', ja: '質問に合う箇所が見つからないため、回答の根拠がありません。', actionJa: '文書で使われている言葉で質問し直してください。' },
@@ -109,6 +117,14 @@ export const MESSAGES: Record<string, MessageTemplate> = {
   'decoded-with-losses': { en: 'decoded as {encoding}; {replaced} unreadable character(s) replaced with \uFFFD', ja: '{encoding} として読み込み、読めない {replaced} 文字を \uFFFD に置き換えました', actionJa: '正確にインデックスするには UTF-8 で保存し直してください' },
   'pdf-page-limit': { en: 'only the first {indexed} of {total} pages were indexed (page limit)', ja: '{total} ページ中、最初の {indexed} ページだけをインデックスしました (ページ数の上限)', actionJa: '残りをインデックスするには PDF を分けてください' },
   'pdf-time-limit': { en: 'only the first {indexed} of {total} pages were indexed (the rest took too long)', ja: '{total} ページ中、最初の {indexed} ページだけをインデックスしました (残りは時間がかかりすぎました)', actionJa: '残りをインデックスするには PDF を分けてください' },
+  // the folder and GGUF pickers (browseFolder)
+  'invalid-browse-path': { en: '"{path}" is not a full path.', ja: '"{path}" はフルパスではありません。', actionJa: '/ またはドライブ (C:\\) から始まるパスを入力するか、一覧から場所を選んでください。' },
+  'browse-folder-not-found': { en: 'There is no folder at {path}.', ja: '{path} にフォルダがありません。', actionJa: 'パスを確認するか、一覧から場所を選んでください。' },
+  'browse-not-a-folder': { en: '{path} is not a folder.', ja: '{path} はフォルダではありません。', actionJa: 'それを含むフォルダを選んでください。' },
+  'browse-permission-denied': { en: 'The folder {path} cannot be opened: permission denied.', ja: 'フォルダ {path} を開けません: アクセスが拒否されました。', actionJa: '別のフォルダを選ぶか、このフォルダへのアクセス権を得てください。' },
+  'browse-symlink-loop': { en: '{path} is a link that leads back to itself.', ja: '{path} は自分自身に戻るリンクです。', actionJa: '別のフォルダを選ぶか、リンクを直してください。' },
+  'browse-unreadable': { en: 'The folder {path} cannot be read ({reason}).', ja: 'フォルダ {path} を読み込めません ({reason})。', actionJa: 'ディスクを確認するか、別のフォルダを選んでください。' },
+  'browse-truncated': { en: 'Only the first {shown} entries are shown.', ja: '最初の {shown} 件だけを表示しています。', actionJa: '一覧にないフォルダへは、パス欄にそのパスを入力して移動してください。' },
   // evaluation
   'eval-bad-engine-output': { en: 'The engine returned malformed candidates.', ja: 'エンジンが不正な候補を返しました。' },
   'eval-bad-jsonl': { en: 'A line of the collection is not valid JSON.', ja: 'コレクションの行が正しい JSON ではありません。' },

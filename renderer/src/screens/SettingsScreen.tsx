@@ -6,6 +6,7 @@ import type { AppError, ModelRole, SearchResult, Settings } from '../../../core/
 import { EXECUTION_PROVIDERS, LANGUAGES, LLM_BACKENDS, NORMALISATIONS, RERANK_MODES, RETRIEVAL_FUSIONS } from '../../../core/contract/vocabulary.js';
 import { appErrorOf } from '../api/api-error.js';
 import { ErrorNote } from '../components/ErrorNote.js';
+import { FolderBrowser } from '../components/FolderBrowser.js';
 import type { StringKey } from '../i18n/strings.js';
 import { useApp } from '../state/app-context.js';
 import { changedFields, numberBounds, settingProblems, type SettingKey } from '../state/settings-check.js';
@@ -33,6 +34,7 @@ export function SettingsScreen() {
   const [alpha, setAlpha] = useState<number | null>(null);
   const [alphaState, setAlphaState] = useState<'idle' | 'applying' | 'applied'>('idle');
   const [previewing, setPreviewing] = useState(false);
+  const [browsingGguf, setBrowsingGguf] = useState(false);
   const previewSeq = useRef(0);
   const alphaTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
@@ -182,8 +184,15 @@ export function SettingsScreen() {
           <>
             {llmPicker('embeddedModelPath')}
             <Field id="embeddedModelPathCustom" label={t('ggufPath')} help={t('help_ggufPath')}>
-              <input id="embeddedModelPathCustom" type="text" value={view.embeddedModelPath} spellCheck={false} onChange={(e) => set('embeddedModelPath', e.target.value)} />
+              <span className="picker">
+                <input id="embeddedModelPathCustom" type="text" value={view.embeddedModelPath} spellCheck={false} onChange={(e) => set('embeddedModelPath', e.target.value)} />
+                <button type="button" onClick={() => setBrowsingGguf(true)}>{t('browseButton')}</button>
+              </span>
             </Field>
+            {browsingGguf ? (
+              <FolderBrowser show="gguf" start={view.embeddedModelPath || undefined}
+                onChoose={(file) => { setBrowsingGguf(false); set('embeddedModelPath', file); }} onClose={() => setBrowsingGguf(false)} />
+            ) : null}
           </>
         )}
         {llmModels.error ? <p className="hint" data-testid="llm-models-error">{t('llmModelsError', { reason: llmModels.error.message })}</p> : null}
