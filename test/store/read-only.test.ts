@@ -38,17 +38,6 @@ function appErrorOf(fn: () => unknown): AppError {
   return assert.fail('did not throw');
 }
 
-async function rejection(p: Promise<unknown>): Promise<AppError> {
-  try {
-    await p;
-  } catch (err) {
-    const e = (err as { appError?: AppError }).appError;
-    assert.ok(e, `an AppError, not ${String(err)}`);
-    return e;
-  }
-  return assert.fail('did not reject');
-}
-
 test('a store that is not there: readers refuse in words and create nothing; read-or-empty sees an empty store in memory', () => {
   const dir = join(tempDir(), 'no', 'store');
   for (const access of ['read', 'write'] as const) {
@@ -169,9 +158,7 @@ test('a write asked of a read-only engine is refused before anything changes', a
     engine.renameConversation({ id: 'c', title: 'x' }), engine.deleteConversation({ id: 'c' }),
   ];
   for (const p of refusals) {
-    const e = await rejection(p);
-    assert.equal(e.code, 'store-read-only');
-    assert.match(e.message, /opened only for reading/);
+    await assert.rejects(p, (err: { appError?: AppError }) => err.appError?.code === 'store-read-only' && /opened only for reading/.test(err.appError.message));
   }
   assert.equal((await engine.getSettings()).alpha, 0.7, 'settings unchanged');
   await engine.close();
