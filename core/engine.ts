@@ -12,12 +12,14 @@ import type {
 import type { Conversation, ConversationDetail, ConversationExport } from './contract/api.js';
 import type { BrowseRequest, FolderListing } from './contract/api.js';
 import { browseFolder } from './browse/folder-listing.js';
+import type { Candidate, EvalRequest, EvalRunStarted } from './contract/api.js';
 import { DEFAULT_SETTINGS, mergeSettings, type Settings } from './contract/settings.js';
 import { EngineError, Library } from './engine/library.js';
 import { Operations } from './engine/operations.js';
 import { ModelRuntime } from './engine/runtime.js';
 import { Answers } from './engine/answers.js';
 import { Searches } from './engine/searches.js';
+import { Evaluations } from './engine/evaluations.js';
 import { executionReport } from './embed/execution-report.js';
 import { downloadModel, importModel, listModels, modelStatus } from './models/index.js';
 import { getMeta, openDb, setMeta, type Db } from './store/db.js';
@@ -66,6 +68,7 @@ export class Engine implements EngineApi {
   readonly library: Library;
   private readonly searches: Searches;
   private readonly answers: Answers;
+  private readonly evaluations: Evaluations;
   /** Long operations that are neither answers nor index runs (model downloads), cancellable by id. */
   private readonly operations = new Operations();
   private readonly log: (line: string) => void;
@@ -76,7 +79,7 @@ export class Engine implements EngineApi {
     this.log = opts.log ?? (() => {});
     const access = opts.access ?? 'create';
     this.readOnly = access === 'read' || access === 'read-or-empty';
-    this.db = openDb(opts.storeDir, access);
+    this.db = openDb(opts.storeDir, { log: this.log, access });
     // Rows a killed process left 'running' end as failed, so every question in history has an outcome (a reader
     // leaves them to the next writer).
     if (!this.readOnly) repairInterruptedAnswers(this.db);
@@ -88,6 +91,10 @@ export class Engine implements EngineApi {
       { store: opts.storeDir, models: opts.modelsDir });
     this.searches = new Searches(this.db, this.runtime, opts.modelsDir, settings, this.log);
     this.answers = new Answers(this.db, this.searches, settings, (e, p) => this.emit(e, p), opts.modelsDir);
+    this.evaluations = new Evaluations({
+      library: this, storeDir: opts.storeDir, log: this.log, emit: (p) => this.emit('onEvalProgress', p),
+      openEngine: (storeDir, overrides) => createEngine({ storeDir, modelsDir: opts.modelsDir, overrides, log: this.log }),
+    });
   }
 
   async start(): Promise<void> {
@@ -184,6 +191,16 @@ export class Engine implements EngineApi {
 
   search(req: SearchRequest, signal?: AbortSignal): Promise<SearchResult> {
     return this.searches.search(req, signal);
+  }
+
+  /** Retrieval alone, in retrieval order (no reranking, nothing cached): the evaluation's deep tail. */
+  async retrieveCandidates(question: string, retrieveK: number): Promise<Candidate[]> {
+    return (await this.searches.retrieve(question, retrieveK)).candidates;
+  }
+
+  /** Fingerprints of the models searches use (loads them if needed); the evaluation keys its score cache by them. */
+  modelFingerprints(): Promise<{ embedder: string | null; crossEncoder: string | null }> {
+    return this.searches.fingerprints();
   }
 
   refuse(req: RefuseRequest): Promise<SearchResult> {
@@ -294,6 +311,15 @@ export class Engine implements EngineApi {
     return browseFolder(req, { home: homedir(), modelsDir: this.opts.modelsDir });
   }
 
+  async startEval(req: EvalRequest): Promise<EvalRunStarted> {
+    this.writable('running an evaluation');
+    return this.evaluations.start(req);
+  }
+
+  async cancelEval(req: { runId: string }): Promise<{ cancelled: boolean }> {
+    return this.evaluations.cancel(req.runId);
+  }
+
   private writable(what: string): void {
     if (this.readOnly) throw storeReadOnly(what);
   }
@@ -303,10 +329,12 @@ export class Engine implements EngineApi {
     if ((err as { appError?: { code?: string } }).appError?.code !== 'cancelled') this.log(`${what} failed: ${(err as Error).message}`);
   }
 
-  /** Cancels everything that runs (answers, index runs, downloads) before it waits for any of it. */
+  /** Cancels everything that runs (answers, index runs, downloads, an evaluation) before it waits for any of it. */
   async close(): Promise<void> {
+    const evaluating = this.evaluations.close(); // aborts at once; its last question may still need this engine
     this.answers.cancelAll();
     this.operations.cancelAll();
+    await evaluating;
     await this.library.close();
     await this.answers.close();
     await this.searches.close();
@@ -319,6 +347,8 @@ export class Engine implements EngineApi {
 function loadSaved(json: string): Partial<Settings> {
   try {
     const saved = JSON.parse(json) as Record<string, unknown>;
+    // Saved together, valid together (e.g. chunkTokens 32 with chunkOverlap 4, which neither default allows alone).
+    try { mergeSettings(DEFAULT_SETTINGS, saved); return saved as Partial<Settings>; } catch { /* check one by one */ }
     const kept: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(saved)) {
       try { mergeSettings(DEFAULT_SETTINGS, { [k]: v }); kept[k] = v; } catch { /* dropped: invalid now */ }

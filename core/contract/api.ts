@@ -9,6 +9,8 @@ export type { Settings } from './settings.js';
 export type { FileState, LlmBackend, ModelRole, Normalisation, RerankMode, VectorIndexKind, VectorState } from './vocabulary.js';
 export type { HistoryState, StandaloneMethod } from './vocabulary.js';
 export type { BrowseEntryKind, BrowsePlace, BrowseShow } from './vocabulary.js';
+import type { EvalPhase, RetrievalMode } from './vocabulary.js';
+export type { EvalPhase, RetrievalMode } from './vocabulary.js';
 
 /** An error the UI can show: a stable code, one sentence for the user, and what to do next. */
 export interface AppError {
@@ -376,6 +378,41 @@ export interface EvalReport {
   points: EvalPoint[];
   current: { mode: RerankMode; topN: number; alpha: number };
   svg?: string;
+  /** Where the candidates came from. */
+  retrieval?: RetrievalMode;
+  /** The models the scores were made with: the fingerprint of what was loaded, null when not installed. */
+  models?: EvalModel[];
+}
+
+export interface EvalModel {
+  role: ModelRole;
+  id: string;
+  fingerprint: string | null;
+  /** The model's folder; null when it is not installed. */
+  dir: string | null;
+}
+
+/** Starts an evaluation from the app. */
+export interface EvalRequest {
+  /** A collection folder (SMART, BEIR or TREC) or a labelled-questions .json file, on the engine's machine. */
+  source: string;
+  /** The whole N x alpha grid (default), or only the current N and alpha. */
+  grid?: boolean;
+}
+
+export interface EvalRunStarted {
+  runId: string;
+  collection: string;
+  queries: number;
+}
+
+/** Progress of an evaluation run; 'done' means getEvalReport now returns its report. */
+export interface EvalProgressEvent {
+  runId: string;
+  phase: EvalPhase;
+  done: number;
+  total: number;
+  error?: AppError;
 }
 
 // ---------- browsing this machine's folders (the folder and GGUF pickers where no native dialog exists) ----------
@@ -470,6 +507,9 @@ export interface LocalRagApi {
   exportConversation(req: { id: string }): Promise<ConversationExport>;
   /** Lists a folder on the engine's machine (never writes): subfolders, and GGUF files when asked. */
   browseFolder(req: BrowseRequest): Promise<FolderListing>;
+  /** Starts an evaluation in the background (one at a time); progress comes as onEvalProgress events. */
+  startEval(req: EvalRequest): Promise<EvalRunStarted>;
+  cancelEval(req: { runId: string }): Promise<{ cancelled: boolean }>;
 }
 
 export type ApiMethod = keyof LocalRagApi;
@@ -484,6 +524,7 @@ export interface LocalRagEvents {
   onIndexProgress: IndexProgress;
   onDownloadProgress: DownloadProgress;
   onAnswerSources: AnswerSources;
+  onEvalProgress: EvalProgressEvent;
 }
 
 export type EventName = keyof LocalRagEvents;
@@ -495,11 +536,13 @@ export const API_METHODS = [
   'downloadModel', 'getEvalReport', 'checkVectors',
   'listConversations', 'getConversation', 'renameConversation', 'deleteConversation', 'exportConversation',
   'browseFolder',
+  'startEval', 'cancelEval',
 ] as const satisfies readonly ApiMethod[];
 
 export const EVENT_NAMES = [
   'onAnswerToken', 'onStageTiming', 'onAnswerDone', 'onIndexProgress', 'onDownloadProgress',
   'onAnswerSources',
+  'onEvalProgress',
 ] as const satisfies readonly EventName[];
 
 /** What a transport must give the renderer: calls and a subscription. */

@@ -14,7 +14,7 @@ const METHOD_WORDS: Record<ApiMethod, string> = {
   importModel: 'import the model', downloadModel: 'download the model', getEvalReport: 'read the evaluation report',
   checkVectors: 'check the vector index', listConversations: 'list the chats', getConversation: 'open the chat',
   renameConversation: 'rename the chat', deleteConversation: 'delete the chat', exportConversation: 'export the chat',
-  browseFolder: 'open the folder',
+  browseFolder: 'open the folder', startEval: 'start the evaluation', cancelEval: 'stop the evaluation',
 };
 
 /** Request fields that carry a setting: named and ruled exactly as the Settings screen does. */
@@ -30,7 +30,8 @@ const FIELD_LABELS: Record<string, string> = {
   queryId: 'The search\'s id', role: 'The model role', collection: 'The collection name', checkOnly: 'The "check only" switch',
   query: 'The search text', title: 'The name', params: 'The rerank settings', conversationId: 'The chat',
   id: 'The chat', 'downloadModel.id': 'The model id', 'importModel.id': 'The model name',
-  show: 'What to list', hidden: 'The "show hidden" switch',
+  show: 'What to list', hidden: 'The "show hidden" switch', source: 'The collection', grid: 'The "grid" switch',
+  runId: 'The evaluation\'s id',
 };
 
 /** What zod calls a type, in words. */

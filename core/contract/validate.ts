@@ -55,6 +55,8 @@ export const REQUEST_SCHEMAS = {
   exportConversation: z.object({ id }).strict(),
   // Whether the path is absolute is the engine's check (it depends on the machine's platform, and says so in words).
   browseFolder: z.object({ path: z.string().min(1).max(4096).optional(), show: z.enum(BROWSE_SHOWS), hidden: z.boolean().optional() }).strict(),
+  startEval: z.object({ source: z.string().trim().min(1, 'the collection path is empty').max(4096), grid: z.boolean().optional() }).strict(),
+  cancelEval: z.object({ runId: id }).strict(),
 } satisfies { [M in ApiMethod]: z.ZodType<ApiRequest<M>> };
 
 /** Thrown (and sent over the wire as its `appError`) when a payload does not match its method's schema. */

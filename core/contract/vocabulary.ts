@@ -83,3 +83,11 @@ export type BrowsePlace = (typeof BROWSE_PLACES)[number];
 /** What one row of the folder browser is. */
 export const BROWSE_ENTRY_KINDS = ['folder', 'file'] as const;
 export type BrowseEntryKind = (typeof BROWSE_ENTRY_KINDS)[number];
+
+/** Where the K candidates come from: dense and BM25 lists fused, BM25 alone, or dense alone. */
+export const RETRIEVAL_MODES = ['hybrid', 'bm25', 'dense'] as const;
+export type RetrievalMode = (typeof RETRIEVAL_MODES)[number];
+
+/** The phases of an evaluation run, as its progress events report them. */
+export const EVAL_PHASES = ['indexing', 'scoring', 'grid', 'done', 'error', 'cancelled'] as const;
+export type EvalPhase = (typeof EVAL_PHASES)[number];

@@ -41,13 +41,13 @@ function appErrorOf(fn: () => unknown): AppError {
 test('a store that is not there: readers refuse in words and create nothing; read-or-empty sees an empty store in memory', () => {
   const dir = join(tempDir(), 'no', 'store');
   for (const access of ['read', 'write'] as const) {
-    const e = appErrorOf(() => openDb(dir, access));
+    const e = appErrorOf(() => openDb(dir, { access }));
     assert.equal(e.code, 'store-missing');
     assert.equal(e.params?.store, dir);
     assert.match(e.message, /There is no localrag store in .*nothing has been indexed there yet\./);
     assert.ok(e.action);
   }
-  const empty = openDb(dir, 'read-or-empty');
+  const empty = openDb(dir, { access: 'read-or-empty' });
   assert.equal(empty.prepare('SELECT count(*) FROM documents').pluck().get(), 0);
   empty.close();
   assert.equal(existsSync(join(dir, '..')), false, 'not even the parent folder was made');
@@ -56,7 +56,7 @@ test('a store that is not there: readers refuse in words and create nothing; rea
 test('a file that holds no store yet (left empty by a crash) is no store to a reader, and stays as it was', () => {
   const dir = tempDir();
   writeFileSync(join(dir, 'localrag.sqlite'), '');
-  assert.equal(appErrorOf(() => openDb(dir, 'read')).code, 'store-missing');
+  assert.equal(appErrorOf(() => openDb(dir, { access: 'read' })).code, 'store-missing');
   assert.equal(statSync(join(dir, 'localrag.sqlite')).size, 0);
 });
 
@@ -67,19 +67,19 @@ test('an older store is upgraded by writers only: a read says so and leaves ever
   old.prepare("INSERT INTO meta(key, value) VALUES ('schema_version', '1')").run();
   old.close();
   const before = fingerprint(dir);
-  const e = appErrorOf(() => openDb(dir, 'read'));
+  const e = appErrorOf(() => openDb(dir, { access: 'read' }));
   assert.equal(e.code, 'store-needs-upgrade');
   assert.deepEqual([e.params?.store, e.params?.found], [dir, 1]);
   assert.match(`${e.message} ${e.action}`, /older localrag.*localrag doctor/);
   assert.deepEqual(fingerprint(dir), before, 'the read changed nothing');
 
-  const db = openDb(dir, 'write');
+  const db = openDb(dir, { access: 'write' });
   const current = Number(getMeta(db, 'schema_version'));
   assert.ok(current > 1, 'a writer migrates');
   setMeta(db, 'schema_version', String(current + 1));
   db.close();
   for (const access of ['read', 'write', 'create'] as const) {
-    const newer = appErrorOf(() => openDb(dir, access));
+    const newer = appErrorOf(() => openDb(dir, { access }));
     assert.equal(newer.code, 'store-too-new', access);
     assert.deepEqual([newer.params?.found, newer.params?.current], [current + 1, current]);
   }
@@ -88,7 +88,7 @@ test('an older store is upgraded by writers only: a read says so and leaves ever
 test('a read-only connection cannot write, even by mistake', () => {
   const dir = tempDir();
   openDb(dir).close();
-  const db = openDb(dir, 'read');
+  const db = openDb(dir, { access: 'read' });
   assert.throws(() => setMeta(db, 'x', 'y'), /readonly/);
   db.close();
 });
@@ -156,6 +156,7 @@ test('a write asked of a read-only engine is refused before anything changes', a
     engine.reindex({}), engine.ask({ requestId: 'r1', question: 'anything?' }), engine.checkVectors({}),
     engine.importModel({ role: 'embedder', folder: root }), engine.downloadModel({ id: 'multilingual-e5-small' }),
     engine.renameConversation({ id: 'c', title: 'x' }), engine.deleteConversation({ id: 'c' }),
+    engine.startEval({ source: root }),
   ];
   for (const p of refusals) {
     await assert.rejects(p, (err: { appError?: AppError }) => err.appError?.code === 'store-read-only' && /opened only for reading/.test(err.appError.message));

@@ -21,6 +21,8 @@ export async function run(argv: string[]): Promise<number> {
   const overrides: Partial<Settings> = {};
   const llm = settingFlag(values.llm, 'llm', 'llmBackend');
   if (llm !== undefined) overrides.llmBackend = llm;
+  const retrieval = settingFlag(values.retrieval, 'retrieval', 'retrieval');
+  if (retrieval !== undefined) overrides.retrieval = retrieval;
   // The same forms as OLLAMA_HOST ("host:port", scheme optional), then the setting's own rule: http(s) only.
   if (typeof values.host === 'string') overrides.ollamaHost = settingFlag(ollamaHostUrl(values.host) ?? values.host, 'host', 'ollamaHost');
   // Nothing to answer from: say so before any LLM is asked. A store that is not there is never created (the engine

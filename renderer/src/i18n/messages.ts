@@ -134,6 +134,8 @@ export const MESSAGES: Record<string, MessageTemplate> = {
   'eval-cache-mismatch': { en: 'The cached scores belong to another run.', ja: 'キャッシュされたスコアは別の実行のものです。' },
   'eval-cache-short': { en: 'The cached scores do not cover every setting.', ja: 'キャッシュされたスコアがすべての設定を含んでいません。' },
   'eval-cancelled': { en: 'Evaluation stopped.', ja: '評価を停止しました。' },
+  'eval-running': { en: 'An evaluation is already running.', ja: '評価はすでに実行中です。', actionJa: '終わるまで待つか、中止してください。' },
+  'eval-failed': { en: 'The evaluation failed: {detail}', ja: '評価に失敗しました: {detail}', actionJa: 'コレクションとモデルを確認して、もう一度実行してください。' },
   'eval-missing-id': { en: 'A record has no id.', ja: 'ID のないレコードがあります。' },
   'eval-no-docs': { en: 'No documents were found.', ja: '文書が見つかりません。' },
   'eval-no-split': { en: 'No relevance file for that split.', ja: 'その分割の適合判定ファイルがありません。' },

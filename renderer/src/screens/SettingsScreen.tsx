@@ -4,6 +4,7 @@
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import type { AppError, ModelRole, SearchResult, Settings } from '../../../core/contract/api.js';
 import { EXECUTION_PROVIDERS, LANGUAGES, LLM_BACKENDS, NORMALISATIONS, RERANK_MODES, RETRIEVAL_FUSIONS } from '../../../core/contract/vocabulary.js';
+import { RETRIEVAL_MODES } from '../../../core/contract/vocabulary.js';
 import { appErrorOf } from '../api/api-error.js';
 import { ErrorNote } from '../components/ErrorNote.js';
 import { FolderBrowser } from '../components/FolderBrowser.js';
@@ -16,10 +17,10 @@ const PREVIEW_ROWS = 10;
 const ALPHA_SAVE_DELAY_MS = 250;
 /** Changes that leave the stored chunks cut the old way until the folders are indexed again. */
 const NEEDS_REINDEX: SettingKey[] = ['chunkTokens', 'chunkOverlap', 'embedderModel'];
-type ChoiceKey = 'rerankMode' | 'normalisation' | 'retrievalFusion' | 'executionProvider' | 'llmBackend' | 'language';
+type ChoiceKey = 'rerankMode' | 'normalisation' | 'retrievalFusion' | 'executionProvider' | 'llmBackend' | 'language' | 'retrieval';
 const CHOICES: Record<ChoiceKey, readonly string[]> = {
   rerankMode: RERANK_MODES, normalisation: NORMALISATIONS, retrievalFusion: RETRIEVAL_FUSIONS,
-  executionProvider: EXECUTION_PROVIDERS, llmBackend: LLM_BACKENDS, language: LANGUAGES,
+  executionProvider: EXECUTION_PROVIDERS, llmBackend: LLM_BACKENDS, language: LANGUAGES, retrieval: RETRIEVAL_MODES,
 };
 
 const label = (k: SettingKey) => k as StringKey;
@@ -165,6 +166,9 @@ export function SettingsScreen() {
         {num('finalK')}
         {choice('normalisation')}
         {choice('retrievalFusion')}
+        {choice('retrieval')}
+        {num('bm25K1')}
+        {num('bm25B')}
       </fieldset>
       <fieldset>
         <legend>{t('groupChunking')}</legend>
