@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { EVENT_NAMES } from '../core/contract/api.js';
 import type { IpcReply } from '../core/contract/bridge.js';
 import type { HostClient, HostConnection } from '../core/host/client.js';
+import { superviseHost } from '../core/host/supervisor.js';
 import { resolveDataDirs } from '../core/models/paths.js';
 import { contentTypeFor, resolveStaticPath } from '../core/serve/static-files.js';
 import { startEngineProcess, type EngineProcessConfig } from './engine-client.js';
@@ -67,7 +68,8 @@ export function startDesktopApp(electron: DesktopElectron, options: DesktopOptio
     session.defaultSession.setPermissionCheckHandler((_wc, permission) => isPermissionGranted(permission));
     protocol.handle(APP_SCHEME, serveRenderer);
 
-    const engine = startEngineProcess(electron.utilityProcess.fork, options.engineEntry, options.dirs, log);
+    // A crashed engine process is started again and the windows keep their connections (core/host/supervisor.ts).
+    const engine = superviseHost(() => startEngineProcess(electron.utilityProcess.fork, options.engineEntry, options.dirs, log), { log });
     engine.onStop((error) => { if (error) log(`LocalRAG engine: ${error.message}`); });
     /** One host connection per window, by its web contents' id. */
     const connections = new Map<number, HostConnection>();

@@ -11,6 +11,7 @@ const BY_CODE: Record<string, number> = {
   'payload-too-large': 413,
   'engine-failed': 503,
   'engine-stopped': 503,
+  'engine-restarted': 503,
   internal: 500,
 };
 

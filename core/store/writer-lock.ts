@@ -1,7 +1,8 @@
 // One indexing writer per store, across processes: the holder is named in SQLite (pid, host, heartbeat) and
 // others wait for it. SQLite's own locks cover single transactions; this covers a whole run, so two `index`
 // processes never embed the same chunks or replace each other's documents mid-run. A holder killed with -9 is
-// noticed (its pid is gone, or its heartbeat stops) and the lock is taken over.
+// noticed (its pid is gone, or its heartbeat stops) and the lock is taken over. A holder in this very process (an
+// engine thread of serve mode that died and was restarted) is judged by its heartbeat, since its pid lives on.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Db } from './db.js';
@@ -26,7 +27,7 @@ export interface WriterLock {
 }
 
 function alive(h: LockHolder): boolean {
-  if (h.host !== hostname()) return Date.now() - h.heartbeat < STALE_MS;
+  if (h.host !== hostname() || h.pid === process.pid) return Date.now() - h.heartbeat < STALE_MS;
   try {
     process.kill(h.pid, 0);
     return true;

@@ -117,3 +117,20 @@ test('a writer lock left by a process killed with -9 is taken over at once', asy
   assert.equal(db.prepare("SELECT count(*) FROM meta WHERE key = 'writer_lock'").pluck().get(), 0, 'released');
   db.close();
 });
+
+test('a writer lock left by a dead engine thread of this process is judged by its heartbeat', async () => {
+  const db = openDb(tempDir());
+  const holder = (heartbeat: number) => JSON.stringify({ token: 'y', pid: process.pid, host: hostname(), purpose: 'indexing', since: '', heartbeat });
+  // Silent for a minute: the thread that held it is gone (serve mode restarted its engine), so it is taken over.
+  db.prepare("INSERT INTO meta(key, value) VALUES ('writer_lock', ?)").run(holder(Date.now() - 60_000));
+  let waited = false;
+  const lock = await acquireWriterLock(db, { purpose: 'test', onWait: () => { waited = true; } });
+  assert.equal(waited, false);
+  lock.release();
+  // Beating: another engine of this process holds it, so the caller waits.
+  db.prepare("INSERT INTO meta(key, value) VALUES ('writer_lock', ?)").run(holder(Date.now()));
+  const abort = new AbortController();
+  const waiting = acquireWriterLock(db, { purpose: 'test', signal: abort.signal, onWait: () => abort.abort(new Error('waits')) });
+  await assert.rejects(waiting, /waits/);
+  db.close();
+});

@@ -2,6 +2,7 @@
 // thread behind the engine host, so the HTTP server answers at once even while the engine indexes or answers.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { superviseHost } from '../../host/supervisor.js';
 import { startWorkerHost } from '../../host/worker.js';
 import { startServer } from '../../serve/server.js';
 import { EXIT, modelsDirOf, num, parse, storeDirOf } from '../args.js';
@@ -22,10 +23,11 @@ export async function run(argv: string[]): Promise<number> {
   const staticDir = fileURLToPath(new URL('../../../dist/renderer', import.meta.url));
   if (!existsSync(`${staticDir}/index.html`)) process.stderr.write('localrag: the app is not built (run `npm run build`); serving the API only\n');
   const overrides = commonOverrides(values);
-  const host = startWorkerHost({
+  // An engine thread that dies is started again; the server and its open pages carry on (core/host/supervisor.ts).
+  const host = superviseHost(() => startWorkerHost({
     storeDir: storeDirOf(values), modelsDir: modelsDirOf(values), overrides, watch: true,
     quiet: Boolean(values.quiet), verbose: Boolean(values.verbose), ollamaHostEnv: overrides.ollamaHost === undefined,
-  }, cliLog(values));
+  }, cliLog(values)), { log: cliLog(values) });
   const failed = await host.ready;
   if (failed) throw Object.assign(new Error(failed.message), { appError: failed });
   const server = await startServer({ host, port, staticDir }).catch(async (err: unknown) => {
