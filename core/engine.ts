@@ -285,6 +285,8 @@ export class Engine implements EngineApi {
 function loadSaved(json: string): Partial<Settings> {
   try {
     const saved = JSON.parse(json) as Record<string, unknown>;
+    // Whole first: settings valid only together (chunkTokens 64 needs an overlap under 32) fail one by one.
+    try { mergeSettings(DEFAULT_SETTINGS, saved as Partial<Settings>); return saved as Partial<Settings>; } catch { /* per key below */ }
     const kept: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(saved)) {
       try { mergeSettings(DEFAULT_SETTINGS, { [k]: v }); kept[k] = v; } catch { /* dropped: invalid now */ }

@@ -99,6 +99,17 @@ test('settings are validated, persisted, and survive a restart; a wrong value is
   assert.equal(s.topN, 30);
 });
 
+test('settings valid only together (a small chunkTokens with its smaller overlap) survive a restart', async (t) => {
+  const storeDir = join(tempDir(), 'store');
+  const engine = await createEngine({ storeDir, modelsDir: testModelsDir });
+  await engine.updateSettings({ chunkTokens: 64, chunkOverlap: 8 });
+  await engine.close();
+  const again = await createEngine({ storeDir, modelsDir: testModelsDir });
+  t.after(() => again.close());
+  const s = await again.getSettings();
+  assert.deepEqual([s.chunkTokens, s.chunkOverlap], [64, 8], 'chunkTokens 64 alone (with the default overlap 32) is invalid, together it is not');
+});
+
 test('the folder watcher keeps the index current while the app runs', async (t) => {
   const root = tempDir();
   const folder = join(root, 'docs');
