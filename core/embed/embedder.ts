@@ -1,12 +1,26 @@
-// The bi-encoder: texts in, unit vectors out, batched and padded only to the longest item in each batch.
+// The bi-encoder: texts in, unit vectors out; int8 one passage per call, fp32 in batches padded only to their longest.
 import type { Settings } from '../contract/settings.js';
-import { batchTokensFor, openSession, runBert, type OnnxSession } from './onnx-session.js';
+import { batchTokensFor, isQuantizedModel, openSession, runBert, type OnnxSession } from './onnx-session.js';
 import { checkEmbeddingWidth, pickEmbeddingOutput } from './model-io.js';
 import { profileFor, type ModelProfile } from './profiles.js';
 import { loadTokenizer, padBatch, type Encoded, type TextTokenizer } from './tokenizer.js';
 import { modelFingerprint } from '../models/fingerprint.js';
 import { batchesOf } from './batches.js';
 
+
+/**
+ * int8 models embed each passage in a call of its own, so a stored vector depends on the passage alone. Their
+ * DynamicQuantizeLinear takes one activation scale over the whole input tensor: in a shared batch a passage's vector
+ * moved with its batch mates (up to 5.0e-4 per component on the bench model, every passage of 24 changed), so a
+ * resumed run, an incremental re-index or a different split between threads stored other vectors than a clean run.
+ * Per-row scales do not exist in ORT's integer MatMul kernels and static scales need calibration data per model.
+ * Measured interleaved in one process (2 shared cores at load 6-11, bench model = multilingual-e5-small's shape):
+ * 256 Cranfield abstracts took 39.6 s one per call vs 48.3 s in the budgeted batches (CPU 17.4 vs 19.7 s); 256
+ * passages of 40 words 3.8 vs 4.4 s (CPU 3.1 vs 2.9 s). fp32 batches are already batch-independent bit for bit
+ * (padding is masked exactly: 24 of 24 abstracts equal alone and batched), and a GPU wants batches, so fp32 keeps
+ * embedBatchSize. `npm run bench:index` measures both ways.
+ */
+export const QUANTIZED_PASSAGES_PER_CALL = 1;
 
 export interface EmbedStats {
   ms: number;
@@ -18,6 +32,8 @@ export interface EmbedderOptions {
   id: string;
   modelDir: string;
   settings: Pick<Settings, 'executionProvider' | 'preferQuantized' | 'embedBatchSize'>;
+  /** Passages per model call; default QUANTIZED_PASSAGES_PER_CALL for int8, embedBatchSize for fp32 (benchmarks vary it). */
+  passagesPerCall?: number;
   log?: (line: string) => void;
 }
 
@@ -28,6 +44,7 @@ export class Embedder {
     private readonly onnx: OnnxSession,
     readonly dim: number,
     private readonly batchSize: number,
+    private readonly passagesPerCallOverride: number | undefined,
     /** Hash of the weights, tokenizer and config actually loaded (core/models/fingerprint.ts). */
     readonly fingerprint: string,
   ) {}
@@ -51,7 +68,7 @@ export class Embedder {
       },
     });
     const fingerprint = modelFingerprint(opts.modelDir, onnx.modelPath);
-    return new Embedder(profile, tokenizer, onnx, dim, opts.settings.embedBatchSize, fingerprint);
+    return new Embedder(profile, tokenizer, onnx, dim, opts.settings.embedBatchSize, opts.passagesPerCall, fingerprint);
   }
 
   get provider(): string { return this.onnx.provider; }
@@ -59,6 +76,9 @@ export class Embedder {
   /** The session as it was chosen: probe times and node placement per provider. */
   get session(): OnnxSession { return this.onnx; }
   get modelPath(): string { return this.onnx.modelPath; }
+  get quantized(): boolean { return isQuantizedModel(this.onnx.modelPath); }
+  /** Passages per model call: one for int8 (see QUANTIZED_PASSAGES_PER_CALL), else embedBatchSize. */
+  get passagesPerCall(): number { return this.passagesPerCallOverride ?? (this.quantized ? QUANTIZED_PASSAGES_PER_CALL : this.batchSize); }
   /** Identifies the vectors this embedder makes: change it and stored vectors must be recomputed. */
   get key(): string { return `${this.profile.id}:${this.fingerprint}:${this.dim}:${this.profile.pooling}:${this.profile.passagePrefix}`; }
   /** Tokens the passage prefix adds, which count against the chunk budget. */
@@ -71,7 +91,8 @@ export class Embedder {
 
   async embedPassages(texts: string[], stats?: EmbedStats): Promise<Float32Array[]> {
     const encoded = texts.map((t) => this.tokenizer.encode(this.profile.passagePrefix + t, this.profile.maxLength));
-    // Sorting by length keeps padding inside a batch small; results go back to input order.
+    // Sorting by length keeps padding inside a batch small (fp32; int8 goes one per call, unpadded); results go back
+    // to input order.
     const order = encoded.map((_, i) => i).sort((a, b) => encoded[a]!.ids.length - encoded[b]!.ids.length);
     const out = new Array<Float32Array>(texts.length);
     const t0 = performance.now();
@@ -80,7 +101,7 @@ export class Embedder {
     // fixed 32 rows), and ORT's arena keeps that peak for the session's life. Embedding 200 Cranfield abstracts (up
     // to 512 tokens) peaked at 1,424 MiB RSS with 32 rows; 802 / 541 / 461 MiB with 4,096 / 2,048 / 1,024 tokens per
     // batch, in about the same time. `npm run bench:index` prints indexing's peak RSS beside the raw embedder.
-    for (const positions of batchesOf(order.map((i) => encoded[i]!.ids.length), this.batchSize, batchTokensFor(this.onnx.provider))) {
+    for (const positions of batchesOf(order.map((i) => encoded[i]!.ids.length), this.passagesPerCall, batchTokensFor(this.onnx.provider))) {
       const idx = positions.map((k) => order[k]!);
       const vectors = await this.run(idx.map((i) => encoded[i]!));
       idx.forEach((i, j) => { out[i] = vectors[j]!; });

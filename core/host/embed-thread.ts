@@ -69,7 +69,8 @@ const THREAD_MIN_BATCHES = 4;
 
 /**
  * The same embedder, except that large groups of passages are embedded on `thread()` (started on first need).
- * Vectors are identical: the thread loads the same files with the same settings, checked by the embedder's key.
+ * Vectors are identical: the thread loads the same files with the same settings, checked by the embedder's key, and
+ * a passage's vector does not depend on the group it is sent in (core/embed/embedder.ts, QUANTIZED_PASSAGES_PER_CALL).
  */
 export function passagesOffThread(local: Embedder, batchSize: number, thread: () => Promise<EmbedThread | null>): Embedder {
   const wrapped = Object.create(local) as Embedder;

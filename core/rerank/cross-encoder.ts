@@ -1,7 +1,7 @@
 // The cross-encoder: reads query and passage together and returns one relevance logit per pair. One ONNX session
 // per model, reused; pairs sorted by length and batched so padding only reaches the longest pair of each batch.
 import type { Settings } from '../contract/settings.js';
-import { batchTokensFor, openSession, runBert, type OnnxSession } from '../embed/onnx-session.js';
+import { batchTokensFor, isQuantizedModel, openSession, runBert, type OnnxSession } from '../embed/onnx-session.js';
 import { checkLogits } from '../embed/model-io.js';
 import { profileFor, type ModelProfile } from '../embed/profiles.js';
 import { loadTokenizer, padBatch, type Encoded, type TextTokenizer } from '../embed/tokenizer.js';
@@ -98,7 +98,7 @@ export class CrossEncoder {
   /** The session as it was chosen: probe times and node placement per provider. */
   get session(): OnnxSession { return this.onnx; }
   get modelPath(): string { return this.onnx.modelPath; }
-  get quantized(): boolean { return this.onnx.modelPath.endsWith('_quantized.onnx'); }
+  get quantized(): boolean { return isQuantizedModel(this.onnx.modelPath); }
   /** Pairs per model call: one for int8 (see QUANTIZED_PAIRS_PER_CALL), else crossBatchSize. */
   get pairsPerCall(): number { return this.pairsPerCallOverride ?? (this.quantized ? QUANTIZED_PAIRS_PER_CALL : this.batchSize); }
 

@@ -32,6 +32,24 @@ test('the embedding thread makes the same vectors as the engine thread, and take
   }
 });
 
+test('int8: the thread and the engine thread store the same bytes however the passages are grouped', async () => {
+  const { embedderDir } = await tinyModels();
+  const settings = { executionProvider: 'cpu' as const, preferQuantized: true, embedBatchSize: 8 };
+  const local = await Embedder.load({ id: 'tiny-embedder', modelDir: embedderDir, settings });
+  const thread = await EmbedThread.start({ id: 'tiny-embedder', modelDir: embedderDir, settings });
+  try {
+    const texts = Array.from({ length: 40 }, (_, i) => `Passage ${i}: the wing ${'stalls '.repeat(i % 7)}at a high angle of attack.`);
+    const theirs = (await thread.embedPassages(texts)).vectors;
+    const mine: Float32Array[] = [];
+    for (let k = 0; k < texts.length; k += 7) mine.push(...await local.embedPassages(texts.slice(k, k + 7)));
+    const bytes = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+    theirs.forEach((v, i) => assert.ok(bytes(v).equals(bytes(mine[i]!)), `passage ${i}: one group of 40 on the thread vs groups of 7 here`));
+  } finally {
+    await thread.close();
+    await local.close();
+  }
+});
+
 test('a model that cannot load in the thread says why', async () => {
   await assert.rejects(EmbedThread.start({ id: 'nope', modelDir: '/nonexistent/model', settings: { executionProvider: 'cpu', preferQuantized: false, embedBatchSize: 8 } }), /./);
 });
