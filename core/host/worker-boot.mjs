@@ -4,6 +4,6 @@ import { workerData } from 'node:worker_threads';
 
 if (workerData.entry.endsWith('.ts')) {
   const { registerTsx } = await import('./register-tsx.mjs');
-  await registerTsx();
+  await registerTsx(workerData.preload);
 }
 await import(workerData.entry);

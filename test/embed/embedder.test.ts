@@ -5,6 +5,7 @@ import { Embedder, dot } from '../../core/embed/embedder.js';
 import { createOnnxSession, gpuProvidersFor, modelFile } from '../../core/embed/onnx-session.js';
 import { loadTokenizer } from '../../core/embed/tokenizer.js';
 import { tinyModels } from '../support/models.js';
+import { sameBits } from '../support/vectors.js';
 
 const settings = { executionProvider: 'cpu' as const, preferQuantized: false, embedBatchSize: 4 };
 
@@ -23,8 +24,6 @@ test('batched embeddings equal one-at-a-time embeddings (padding is masked), and
   await e.close();
 });
 
-/** Byte-for-byte equality of two vectors: what a resumed run must store to equal a clean run. */
-const sameBits = (a: Float32Array, b: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 const varied = Array.from({ length: 13 }, (_, i) => `Passage ${i}: ${'the boundary layer separates behind the shock '.repeat(1 + ((i * 5) % 9))}at Mach ${i + 1}.`);
 
 test('int8: a passage embeds to exactly the same vector alone and inside any batch; shared int8 batches would move it', async () => {
