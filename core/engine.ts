@@ -2,6 +2,7 @@
 // process, tests) create one, call its methods, subscribe to its events, and close it.
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type {
   AnswerResult, EngineApi, EngineStatus, EventName, FileStatus, HistoryEntry, IndexSummary, LocalRagEvents,
@@ -9,12 +10,16 @@ import type {
   VectorCheckReport,
 } from './contract/api.js';
 import type { Conversation, ConversationDetail, ConversationExport } from './contract/api.js';
+import type { BrowseRequest, FolderListing } from './contract/api.js';
+import { browseFolder } from './browse/folder-listing.js';
+import type { Candidate, EvalRequest, EvalRunStarted } from './contract/api.js';
 import { DEFAULT_SETTINGS, mergeSettings, type Settings } from './contract/settings.js';
 import { EngineError, Library } from './engine/library.js';
 import { Operations } from './engine/operations.js';
 import { ModelRuntime } from './engine/runtime.js';
 import { Answers } from './engine/answers.js';
 import { Searches } from './engine/searches.js';
+import { Evaluations } from './engine/evaluations.js';
 import { executionReport } from './embed/execution-report.js';
 import { downloadModel, importModel, listModels, modelStatus } from './models/index.js';
 import { getMeta, openDb, setMeta, type Db } from './store/db.js';
@@ -22,6 +27,9 @@ import { counts, getPassages, listFiles } from './store/documents.js';
 import { parseFile } from './ingest/parse/index.js';
 import { checkVectors } from './store/doctor.js';
 import { acquireWriterLock } from './store/writer-lock.js';
+import { repairInterruptedAnswers } from './store/history.js';
+import { storeReadOnly } from './store/store-errors.js';
+import type { StoreAccess } from './contract/vocabulary.js';
 
 export { EngineError } from './engine/library.js';
 
@@ -34,6 +42,8 @@ export interface EngineOptions {
   watch?: boolean;
   maxFileBytes?: number;
   log?: (line: string) => void;
+  /** How the store is opened (default 'create'); a read-only engine never creates, migrates or changes it. */
+  access?: StoreAccess;
 }
 
 /** Larger documents are not sent whole to the passage view; the passage alone is shown. */
@@ -58,13 +68,21 @@ export class Engine implements EngineApi {
   readonly library: Library;
   private readonly searches: Searches;
   private readonly answers: Answers;
+  private readonly evaluations: Evaluations;
   /** Long operations that are neither answers nor index runs (model downloads), cancellable by id. */
   private readonly operations = new Operations();
   private readonly log: (line: string) => void;
+  /** Opened for reading only (a read command): every method that would write refuses instead. */
+  readonly readOnly: boolean;
 
   constructor(private readonly opts: EngineOptions) {
     this.log = opts.log ?? (() => {});
-    this.db = openDb(opts.storeDir);
+    const access = opts.access ?? 'create';
+    this.readOnly = access === 'read' || access === 'read-or-empty';
+    this.db = openDb(opts.storeDir, { log: this.log, access });
+    // Rows a killed process left 'running' end as failed, so every question in history has an outcome (a reader
+    // leaves them to the next writer).
+    if (!this.readOnly) repairInterruptedAnswers(this.db);
     const saved = getMeta(this.db, 'settings');
     this.settings = mergeSettings(DEFAULT_SETTINGS, { ...(saved ? loadSaved(saved) : {}), ...opts.overrides });
     const settings = () => this.settings;
@@ -73,6 +91,10 @@ export class Engine implements EngineApi {
       { store: opts.storeDir, models: opts.modelsDir });
     this.searches = new Searches(this.db, this.runtime, opts.modelsDir, settings, this.log);
     this.answers = new Answers(this.db, this.searches, settings, (e, p) => this.emit(e, p), opts.modelsDir);
+    this.evaluations = new Evaluations({
+      library: this, storeDir: opts.storeDir, log: this.log, emit: (p) => this.emit('onEvalProgress', p),
+      openEngine: (storeDir, overrides) => createEngine({ storeDir, modelsDir: opts.modelsDir, overrides, log: this.log }),
+    });
   }
 
   async start(): Promise<void> {
@@ -120,7 +142,8 @@ export class Engine implements EngineApi {
   }
 
   /** Validates, persists and reloads only the sessions a change affects. */
-  updateSettings(change: Partial<Settings>): Promise<Settings> {
+  async updateSettings(change: Partial<Settings>): Promise<Settings> {
+    this.writable('saving settings');
     return this.applySettings(change, true);
   }
 
@@ -144,6 +167,7 @@ export class Engine implements EngineApi {
   }
 
   async addFolder(req: { path: string }): Promise<EngineStatus> {
+    this.writable('adding a folder');
     const folder = this.library.add(req.path);
     await this.library.restartWatcher();
     this.library.index([folder]).catch((err) => this.logFailure(`indexing ${folder}`, err));
@@ -151,11 +175,13 @@ export class Engine implements EngineApi {
   }
 
   async removeFolder(req: { path: string }): Promise<EngineStatus> {
+    this.writable('removing a folder');
     await this.library.remove(req.path);
     return this.getStatus();
   }
 
-  reindex(req: { path?: string }, signal?: AbortSignal): Promise<IndexSummary> {
+  async reindex(req: { path?: string }, signal?: AbortSignal): Promise<IndexSummary> {
+    this.writable('indexing');
     return this.library.index(req.path ? [this.library.add(req.path)] : undefined, signal);
   }
 
@@ -167,11 +193,22 @@ export class Engine implements EngineApi {
     return this.searches.search(req, signal);
   }
 
+  /** Retrieval alone, in retrieval order (no reranking, nothing cached): the evaluation's deep tail. */
+  async retrieveCandidates(question: string, retrieveK: number): Promise<Candidate[]> {
+    return (await this.searches.retrieve(question, retrieveK)).candidates;
+  }
+
+  /** Fingerprints of the models searches use (loads them if needed); the evaluation keys its score cache by them. */
+  modelFingerprints(): Promise<{ embedder: string | null; crossEncoder: string | null }> {
+    return this.searches.fingerprints();
+  }
+
   refuse(req: RefuseRequest): Promise<SearchResult> {
     return this.searches.refuse(req);
   }
 
-  ask(req: AskRequest, signal?: AbortSignal): Promise<AnswerResult> {
+  async ask(req: AskRequest, signal?: AbortSignal): Promise<AnswerResult> {
+    this.writable('asking (each answer is kept in the chat history)');
     return this.answers.ask(req, signal);
   }
 
@@ -200,6 +237,7 @@ export class Engine implements EngineApi {
   }
 
   async importModel(req: { role: ModelStatus['role']; folder: string; id?: string }): Promise<ModelStatus> {
+    this.writable('importing a model');
     if (req.role === 'llm') throw new EngineError({ code: 'unsupported', message: 'LLMs are not imported: set an Ollama model or a GGUF path in Settings.' });
     const status = await importModel({ modelsDir: this.opts.modelsDir, folder: req.folder, role: req.role, id: req.id });
     await this.afterModelArrived(req.role);
@@ -207,6 +245,7 @@ export class Engine implements EngineApi {
   }
 
   async downloadModel(req: { id: string }, signal?: AbortSignal): Promise<ModelStatus> {
+    this.writable('downloading a model');
     const status = await this.operations.run(req.id, signal, (s) => downloadModel({
       modelsDir: this.opts.modelsDir, id: req.id, hubHost: this.settings.hubHost,
       onProgress: (p) => this.emit('onDownloadProgress', p), signal: s,
@@ -234,6 +273,7 @@ export class Engine implements EngineApi {
   async checkVectors(req: { checkOnly?: boolean }): Promise<VectorCheckReport> {
     const run = () => checkVectors(this.db, this.opts.storeDir, { repair: !req.checkOnly });
     if (req.checkOnly) return run();
+    this.writable('repairing the vector index');
     const lock = await acquireWriterLock(this.db, { purpose: 'checking vectors', onWait: () => this.log('another localrag is indexing this store; waiting…') });
     try {
       const report = run();
@@ -253,10 +293,12 @@ export class Engine implements EngineApi {
   }
 
   async renameConversation(req: { id: string; title: string }): Promise<Conversation> {
+    this.writable('renaming a chat');
     return this.answers.renameConversation(req.id, req.title);
   }
 
   async deleteConversation(req: { id: string }): Promise<{ deleted: boolean }> {
+    this.writable('deleting a chat');
     return { deleted: this.answers.deleteConversation(req.id) };
   }
 
@@ -264,15 +306,35 @@ export class Engine implements EngineApi {
     return this.answers.exportConversation(req.id);
   }
 
+  /** The folder and GGUF pickers of a window without a native dialog (serve mode): starts at the user's home. */
+  browseFolder(req: BrowseRequest): Promise<FolderListing> {
+    return browseFolder(req, { home: homedir(), modelsDir: this.opts.modelsDir });
+  }
+
+  async startEval(req: EvalRequest): Promise<EvalRunStarted> {
+    this.writable('running an evaluation');
+    return this.evaluations.start(req);
+  }
+
+  async cancelEval(req: { runId: string }): Promise<{ cancelled: boolean }> {
+    return this.evaluations.cancel(req.runId);
+  }
+
+  private writable(what: string): void {
+    if (this.readOnly) throw storeReadOnly(what);
+  }
+
   /** A background run that was cancelled (the engine closing) is not a failure worth a log line. */
   private logFailure(what: string, err: unknown): void {
     if ((err as { appError?: { code?: string } }).appError?.code !== 'cancelled') this.log(`${what} failed: ${(err as Error).message}`);
   }
 
-  /** Cancels everything that runs (answers, index runs, downloads) before it waits for any of it. */
+  /** Cancels everything that runs (answers, index runs, downloads, an evaluation) before it waits for any of it. */
   async close(): Promise<void> {
+    const evaluating = this.evaluations.close(); // aborts at once; its last question may still need this engine
     this.answers.cancelAll();
     this.operations.cancelAll();
+    await evaluating;
     await this.library.close();
     await this.answers.close();
     await this.searches.close();
@@ -285,8 +347,8 @@ export class Engine implements EngineApi {
 function loadSaved(json: string): Partial<Settings> {
   try {
     const saved = JSON.parse(json) as Record<string, unknown>;
-    // Whole first: settings valid only together (chunkTokens 64 needs an overlap under 32) fail one by one.
-    try { mergeSettings(DEFAULT_SETTINGS, saved as Partial<Settings>); return saved as Partial<Settings>; } catch { /* per key below */ }
+    // Saved together, valid together (e.g. chunkTokens 32 with chunkOverlap 4, which neither default allows alone).
+    try { mergeSettings(DEFAULT_SETTINGS, saved); return saved as Partial<Settings>; } catch { /* check one by one */ }
     const kept: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(saved)) {
       try { mergeSettings(DEFAULT_SETTINGS, { [k]: v }); kept[k] = v; } catch { /* dropped: invalid now */ }

@@ -4,6 +4,7 @@
 import type { ParseArgsConfig } from 'node:util';
 import { allowedValues } from '../contract/settings.js';
 import { EXECUTION_PROVIDERS, LLM_BACKENDS, MODEL_ROLES, NORMALISATIONS, RERANK_MODES } from '../contract/vocabulary.js';
+import { RETRIEVAL_MODES } from '../contract/vocabulary.js';
 import type { EnsureOptions } from '../models/synth/index.js';
 import { PRESETS } from '../models/synth/presets.js';
 
@@ -41,7 +42,7 @@ export const ONNX_ROLES = MODEL_ROLES.filter((r) => r !== 'llm');
 /** The model sets `models synth --preset` makes; the single-model shapes (with --role) are the synthesiser's presets. */
 export const SYNTH_SETS = ['tiny', 'bench'] as const satisfies readonly EnsureOptions['preset'][];
 export const SYNTH_SHAPES = Object.keys(PRESETS);
-export const BENCHMARKS = ['index', 'query', 'rerank', 'responsive'] as const;
+export const BENCHMARKS = ['index', 'query', 'rerank', 'responsive', 'bm25'] as const;
 
 export const COMMON_OPTIONS = {
   store: { type: 'string', value: '<dir>', help: 'the store folder (default: the app\'s data folder)' },
@@ -64,6 +65,11 @@ export const RERANK_OPTIONS = {
   norm: { type: 'string', value: oneOf(NORMALISATIONS), help: 'score normalisation before fusion' },
 } as const satisfies Options;
 
+/** Where candidates come from, for one command (search, ask, eval). */
+export const RETRIEVAL_OPTION = {
+  retrieval: { type: 'string', value: oneOf(RETRIEVAL_MODES), help: 'candidates from dense + BM25 fused, BM25 alone, or dense alone (default: the setting)' },
+} as const satisfies Options;
+
 export const COMMANDS: Record<string, CommandSpec> = {
   index: {
     summary: 'add folders and index them (incremental)',
@@ -76,7 +82,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     summary: 'retrieve and rerank passages for a question',
     usage: ['search "<question>" [options]'],
     about: 'Retrieves candidates (dense + BM25), reranks them and prints each with its scores and the per-stage timings.',
-    options: RERANK_OPTIONS,
+    options: { ...RERANK_OPTIONS, ...RETRIEVAL_OPTION },
     examples: ['localrag search "shock waves" --mode mixlm --alpha 0.7 --top-n 20'],
   },
   ask: {
@@ -86,6 +92,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
       'not answer (the sources are still printed).',
     options: {
       ...RERANK_OPTIONS,
+      ...RETRIEVAL_OPTION,
       llm: { type: 'string', value: oneOf(LLM_BACKENDS), help: 'the answer backend (default: the setting)' },
       model: { type: 'string', value: '<name|file.gguf>', help: 'an Ollama model name, or with --llm embedded a GGUF file' },
       host: { type: 'string', value: '<url>', help: 'the Ollama server (default: the setting, else OLLAMA_HOST, else 127.0.0.1:11434)' },
@@ -94,12 +101,14 @@ export const COMMANDS: Record<string, CommandSpec> = {
   },
   eval: {
     summary: 'metrics per rerank mode on a test collection',
-    usage: ['eval <collection-dir> [options]'],
-    about: 'Indexes the collection into its own store, scores every query, and writes report.json, report.csv and a chart.',
+    usage: ['eval <collection-dir> [options]', 'eval <labelled-questions.json> [options]'],
+    about: 'Indexes the collection into its own store (labelled questions use the library), scores every query once ' +
+      '(cached; other models or settings rescore), and writes report.json, report.csv and a chart.',
     options: {
+      ...RETRIEVAL_OPTION,
       modes: { type: 'string', value: RERANK_MODES.join(','), help: 'the modes to compare (default: all)' },
       grid: { type: 'boolean', help: 'the N x alpha grid with its Pareto frontier' },
-      ns: { type: 'string', value: '<N,N,...>', help: 'cross-encoder N values for the grid' },
+      ns: { type: 'string', value: '<N,N,...>', help: 'cross-encoder N values for the grid, each at least 1' },
       alphas: { type: 'string', value: '<A,A,...>', help: 'alpha values for the grid' },
       k: { type: 'string', value: '<K>', help: 'candidates retrieved per query' },
       limit: { type: 'string', value: '<n>', help: 'use only the first n queries' },
@@ -117,6 +126,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
       query: { usage: 'bench query', about: 'retrieval latency at 10k and 100k chunks' },
       rerank: { usage: 'bench rerank', about: 'seed, cross and mixlm rerank latency, fp32 and int8' },
       responsive: { usage: 'bench responsive', about: 'UI calls over HTTP while 2,000 files are indexed: p95 latency, engine host vs in the server' },
+      bm25: { usage: 'bench bm25', about: 'BM25 query cost at 10k and 100k chunks against FTS5 alone and the first release' },
     },
   },
   serve: {

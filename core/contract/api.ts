@@ -3,10 +3,14 @@
 import type { Settings } from './settings.js';
 import type { FileState, LlmBackend, ModelRole, Normalisation, RerankMode, VectorIndexKind, VectorState } from './vocabulary.js';
 import type { HistoryState, StandaloneMethod } from './vocabulary.js';
+import type { BrowseEntryKind, BrowsePlace, BrowseShow } from './vocabulary.js';
 
 export type { Settings } from './settings.js';
 export type { FileState, LlmBackend, ModelRole, Normalisation, RerankMode, VectorIndexKind, VectorState } from './vocabulary.js';
 export type { HistoryState, StandaloneMethod } from './vocabulary.js';
+export type { BrowseEntryKind, BrowsePlace, BrowseShow } from './vocabulary.js';
+import type { EvalPhase, RetrievalMode } from './vocabulary.js';
+export type { EvalPhase, RetrievalMode } from './vocabulary.js';
 
 /** An error the UI can show: a stable code, one sentence for the user, and what to do next. */
 export interface AppError {
@@ -374,6 +378,81 @@ export interface EvalReport {
   points: EvalPoint[];
   current: { mode: RerankMode; topN: number; alpha: number };
   svg?: string;
+  /** Where the candidates came from. */
+  retrieval?: RetrievalMode;
+  /** The models the scores were made with: the fingerprint of what was loaded, null when not installed. */
+  models?: EvalModel[];
+}
+
+export interface EvalModel {
+  role: ModelRole;
+  id: string;
+  fingerprint: string | null;
+  /** The model's folder; null when it is not installed. */
+  dir: string | null;
+}
+
+/** Starts an evaluation from the app. */
+export interface EvalRequest {
+  /** A collection folder (SMART, BEIR or TREC) or a labelled-questions .json file, on the engine's machine. */
+  source: string;
+  /** The whole N x alpha grid (default), or only the current N and alpha. */
+  grid?: boolean;
+}
+
+export interface EvalRunStarted {
+  runId: string;
+  collection: string;
+  queries: number;
+}
+
+/** Progress of an evaluation run; 'done' means getEvalReport now returns its report. */
+export interface EvalProgressEvent {
+  runId: string;
+  phase: EvalPhase;
+  done: number;
+  total: number;
+  error?: AppError;
+}
+
+// ---------- browsing this machine's folders (the folder and GGUF pickers where no native dialog exists) ----------
+
+export interface BrowseRequest {
+  /** An absolute path: a folder to list, or (to open at a chosen file) a file whose folder is listed. Default: home. */
+  path?: string;
+  show: BrowseShow;
+  /** List names that start with a dot too. */
+  hidden?: boolean;
+}
+
+export interface FolderEntry {
+  name: string;
+  /** The folder's path joined with the name (a link's own path, not its target). */
+  path: string;
+  kind: BrowseEntryKind;
+  /** Size in bytes, for files. */
+  bytes?: number;
+  /** Reached through a symbolic link. */
+  link?: boolean;
+}
+
+export interface FolderListing {
+  /** The folder listed, as its real path (links resolved, so a link back to an ancestor never nests). */
+  path: string;
+  /** Null at a root. */
+  parent: string | null;
+  /** Folders first, then files; each by name. */
+  entries: FolderEntry[];
+  /** Set when the request named a file: the entry to select. */
+  selected?: string;
+  /** Set when the listing was cut at the entry limit (code `browse-truncated`). */
+  note?: AppError;
+  /** The file system's roots: `/`, or the drives on Windows. */
+  roots: string[];
+  /** Common places that exist on this machine. */
+  places: { id: BrowsePlace; path: string }[];
+  /** The path separator, so the UI can show and edit paths as this machine writes them. */
+  separator: string;
 }
 
 // ---------- the API itself ----------
@@ -426,6 +505,11 @@ export interface LocalRagApi {
   deleteConversation(req: { id: string }): Promise<{ deleted: boolean }>;
   /** The conversation as Markdown: each question, its answer, and its sources numbered as the answer cites them. */
   exportConversation(req: { id: string }): Promise<ConversationExport>;
+  /** Lists a folder on the engine's machine (never writes): subfolders, and GGUF files when asked. */
+  browseFolder(req: BrowseRequest): Promise<FolderListing>;
+  /** Starts an evaluation in the background (one at a time); progress comes as onEvalProgress events. */
+  startEval(req: EvalRequest): Promise<EvalRunStarted>;
+  cancelEval(req: { runId: string }): Promise<{ cancelled: boolean }>;
 }
 
 export type ApiMethod = keyof LocalRagApi;
@@ -440,6 +524,7 @@ export interface LocalRagEvents {
   onIndexProgress: IndexProgress;
   onDownloadProgress: DownloadProgress;
   onAnswerSources: AnswerSources;
+  onEvalProgress: EvalProgressEvent;
 }
 
 export type EventName = keyof LocalRagEvents;
@@ -450,11 +535,14 @@ export const API_METHODS = [
   'search', 'refuse', 'ask', 'cancel', 'getPassage', 'history', 'listLlmModels', 'importModel',
   'downloadModel', 'getEvalReport', 'checkVectors',
   'listConversations', 'getConversation', 'renameConversation', 'deleteConversation', 'exportConversation',
+  'browseFolder',
+  'startEval', 'cancelEval',
 ] as const satisfies readonly ApiMethod[];
 
 export const EVENT_NAMES = [
   'onAnswerToken', 'onStageTiming', 'onAnswerDone', 'onIndexProgress', 'onDownloadProgress',
   'onAnswerSources',
+  'onEvalProgress',
 ] as const satisfies readonly EventName[];
 
 /** What a transport must give the renderer: calls and a subscription. */

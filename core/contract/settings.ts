@@ -1,6 +1,7 @@
 // Settings: one schema gives the type, the defaults, and the validation message that says what is allowed.
 import { z } from 'zod';
 import { EXECUTION_PROVIDERS, LANGUAGES, LLM_BACKENDS, NORMALISATIONS, RERANK_MODES, RETRIEVAL_FUSIONS } from './vocabulary.js';
+import { RETRIEVAL_MODES } from './vocabulary.js';
 import type { AppError } from './api.js';
 import { AppErrorException } from './app-error.js';
 
@@ -38,6 +39,12 @@ export const SettingsSchema = z.object({
   retrievalFusion: z.enum(RETRIEVAL_FUSIONS).default('rrf'),
   /** Weight of the dense list in weighted fusion (BM25 gets 1 - w). */
   denseWeight: z.number().min(0).max(1).default(0.5),
+  /** Where candidates come from: dense and BM25 fused (hybrid), BM25 alone, or dense alone. */
+  retrieval: z.enum(RETRIEVAL_MODES).default('hybrid'),
+  /** BM25 term-frequency saturation (Robertson and Zaragoza's and Lucene's default 1.2); for experts. */
+  bm25K1: z.number().min(0).max(10).default(1.2),
+  /** BM25 document-length normalisation, 0 (none) to 1 (full); Lucene's default 0.75; for experts. */
+  bm25B: z.number().min(0).max(1).default(0.75),
   // reranking ("MixLM")
   rerankMode: z.enum(RERANK_MODES).default('mixlm'),
   topN: z.number().int().min(1).max(1000).default(20),
@@ -98,6 +105,9 @@ export const SETTING_LABELS: Record<SettingKey, string> = {
   retrieveK: 'Candidates retrieved (K)',
   retrievalFusion: 'Retrieval fusion',
   denseWeight: 'Dense weight in fusion',
+  retrieval: 'Retrieval (hybrid, BM25 or dense)',
+  bm25K1: 'BM25 k1 (term-frequency saturation)',
+  bm25B: 'BM25 b (length normalisation)',
   rerankMode: 'Rerank mode',
   topN: 'Cross-encoder top N',
   alpha: 'Alpha (weight of the cross-encoder)',
@@ -147,7 +157,7 @@ export function allowedValues(key: SettingKey): string {
 }
 
 /** A value as the user typed it, short enough for one line. */
-function shown(value: unknown): string {
+export function shown(value: unknown): string {
   const text = typeof value === 'string' ? JSON.stringify(value) : String(JSON.stringify(value) ?? value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

@@ -6,7 +6,9 @@ import type { ApiMethod, ApiRequest } from './api.js';
 import { API_METHODS } from './api.js';
 import { SettingsError, SettingsSchema, settingsProblem } from './settings.js';
 import { FILE_STATES, MODEL_ROLES, NORMALISATIONS, RERANK_MODES } from './vocabulary.js';
+import { BROWSE_SHOWS } from './vocabulary.js';
 import { AppErrorException } from './app-error.js';
+import { requestProblem } from './request-problem.js';
 
 const empty = z.object({}).strict();
 const rerankParams = z.object({
@@ -51,6 +53,10 @@ export const REQUEST_SCHEMAS = {
   renameConversation: z.object({ id, title: z.string().trim().min(1, 'the name is empty').max(200) }).strict(),
   deleteConversation: z.object({ id }).strict(),
   exportConversation: z.object({ id }).strict(),
+  // Whether the path is absolute is the engine's check (it depends on the machine's platform, and says so in words).
+  browseFolder: z.object({ path: z.string().min(1).max(4096).optional(), show: z.enum(BROWSE_SHOWS), hidden: z.boolean().optional() }).strict(),
+  startEval: z.object({ source: z.string().trim().min(1, 'the collection path is empty').max(4096), grid: z.boolean().optional() }).strict(),
+  cancelEval: z.object({ runId: id }).strict(),
 } satisfies { [M in ApiMethod]: z.ZodType<ApiRequest<M>> };
 
 /** Thrown (and sent over the wire as its `appError`) when a payload does not match its method's schema. */
@@ -60,7 +66,7 @@ export function isApiMethod(name: unknown): name is ApiMethod {
   return typeof name === 'string' && (API_METHODS as readonly string[]).includes(name);
 }
 
-/** Returns the parsed request, or throws RequestValidationError naming the method and each bad field. */
+/** Returns the parsed request, or throws RequestValidationError saying what could not be done and each bad value. */
 export function validateRequest<M extends ApiMethod>(method: M | string, payload: unknown): ApiRequest<M> {
   if (!isApiMethod(method)) {
     throw new RequestValidationError({
@@ -72,13 +78,7 @@ export function validateRequest<M extends ApiMethod>(method: M | string, payload
   const result = REQUEST_SCHEMAS[method].safeParse(payload ?? {});
   // A settings change is the user's own input: its problems are worded per setting, as the Settings screen names them.
   if (!result.success && method === 'updateSettings') throw new SettingsError(settingsProblem(result.error.issues, payload));
-  if (!result.success) {
-    const fields = result.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ');
-    throw new RequestValidationError({
-      code: 'invalid-request',
-      message: `The request for ${method} is not valid (${fields}).`,
-      action: 'Correct the named fields and try again.',
-    });
-  }
+  // Anything else is worded for a person too: what could not be done, each field by the name people know it by.
+  if (!result.success) throw new RequestValidationError(requestProblem(method, result.error.issues, payload));
   return result.data as ApiRequest<M>;
 }

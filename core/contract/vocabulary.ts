@@ -63,3 +63,31 @@ export type HistoryState = (typeof HISTORY_STATES)[number];
 /** How a follow-up question became the standalone question retrieval ran on. */
 export const STANDALONE_METHODS = ['first-question', 'llm', 'key-terms'] as const;
 export type StandaloneMethod = (typeof STANDALONE_METHODS)[number];
+
+/**
+ * How an engine opens its store: 'create' (writers: index, serve, the app; made when missing), 'write' (must exist:
+ * ask, doctor's repair), 'read' (read-only, must exist: status, search, doctor --check), 'read-or-empty' (read-only;
+ * a missing store reads as an empty one held in memory: models list, eval's look at the app's settings).
+ */
+export const STORE_ACCESS = ['create', 'write', 'read', 'read-or-empty'] as const;
+export type StoreAccess = (typeof STORE_ACCESS)[number];
+
+/** What the folder browser lists besides folders: nothing (a folder to add), or GGUF model files (an LLM to answer with). */
+export const BROWSE_SHOWS = ['folders', 'gguf'] as const;
+export type BrowseShow = (typeof BROWSE_SHOWS)[number];
+
+/** The places the folder browser offers to jump to (each only where it exists on this machine). */
+export const BROWSE_PLACES = ['home', 'documents', 'desktop', 'downloads', 'models'] as const;
+export type BrowsePlace = (typeof BROWSE_PLACES)[number];
+
+/** What one row of the folder browser is. */
+export const BROWSE_ENTRY_KINDS = ['folder', 'file'] as const;
+export type BrowseEntryKind = (typeof BROWSE_ENTRY_KINDS)[number];
+
+/** Where the K candidates come from: dense and BM25 lists fused, BM25 alone, or dense alone. */
+export const RETRIEVAL_MODES = ['hybrid', 'bm25', 'dense'] as const;
+export type RetrievalMode = (typeof RETRIEVAL_MODES)[number];
+
+/** The phases of an evaluation run, as its progress events report them. */
+export const EVAL_PHASES = ['indexing', 'scoring', 'grid', 'done', 'error', 'cancelled'] as const;
+export type EvalPhase = (typeof EVAL_PHASES)[number];

@@ -1,16 +1,35 @@
 // The real engine behind the evaluation runner: a collection is written out as one text file per document, indexed
-// into the engine's own store, and every query goes through real retrieval and the real reranker's scoring.
-import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
-import { basename, join } from 'node:path';
+// into the engine's own store, and every query goes through the engine's own search (real retrieval, the real
+// reranker's scoring). Candidates stay chunks, as live search ranks them; the grid collapses documents afterwards.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { basename, join, relative, isAbsolute } from 'node:path';
 import type { IndexProgress } from '../contract/api.js';
+import type { Settings } from '../contract/settings.js';
 import type { Engine } from '../engine.js';
-import type { Collection, EngineScores, EvalEngine } from '../eval/index.js';
+import { runEval, type Collection, type EngineDescription, type EngineScores, type EvalEngine, type EvalRunReport, type ModelRef, type RunEvalOptions } from '../eval/index.js';
 
 /** File names safe on every platform; the doc id is recovered from the name. */
 const fileFor = (id: string) => `${encodeURIComponent(id)}.txt`;
 const idOf = (path: string) => decodeURIComponent(basename(path, '.txt'));
 
+/** Settings that shape the cached scores (the models' fingerprints are added by describe). */
+const SCORING_SETTINGS = [
+  'retrievalFusion', 'denseWeight', 'bm25K1', 'bm25B', 'crossMaxLength', 'crossBatchSize', 'chunkTokens', 'chunkOverlap',
+  'preferQuantized',
+] as const satisfies readonly (keyof Settings)[];
+
+/**
+ * corpusDir: where collection documents are written. A candidate from a file there is that document; any other
+ * candidate (a user-labelled question over the library) is identified by its chunk id.
+ */
 export function engineForEval(engine: Engine, corpusDir: string): EvalEngine {
+  const inCorpus = (path: string) => {
+    const rel = relative(corpusDir, path);
+    return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+  };
+  const docIdOf = (c: { path: string; chunkId: number }) => (inCorpus(c.path) ? idOf(c.path) : String(c.chunkId));
+  const byRetrieval = <T extends { retrievalRank: number }>(cs: readonly T[]) => [...cs].sort((a, b) => a.retrievalRank - b.retrievalRank);
+
   return {
     async indexCollection(c: Collection, onProgress: (p: IndexProgress) => void): Promise<void> {
       mkdirSync(corpusDir, { recursive: true });
@@ -22,19 +41,27 @@ export function engineForEval(engine: Engine, corpusDir: string): EvalEngine {
       try { await engine.reindex({ path: corpusDir }); } finally { unsubscribe(); }
     },
 
-    async scoreQuery(question: string, opts: { k: number; maxN: number }): Promise<EngineScores> {
+    async describe(): Promise<EngineDescription> {
+      const [s, status, prints] = await Promise.all([engine.getSettings(), engine.getStatus(), engine.modelFingerprints()]);
+      const models = status.models.map((m): ModelRef => ({
+        role: m.role, id: m.id, dir: m.present ? m.path : null, ...(m.provenance ? { provenance: m.provenance } : {}),
+        fingerprint: m.role === 'embedder' ? prints.embedder : m.role === 'cross-encoder' ? prints.crossEncoder : null,
+      }));
+      return { retrieval: s.retrieval, models, settings: Object.fromEntries(SCORING_SETTINGS.map((k) => [k, s[k]])) };
+    },
+
+    async scoreQuery(question: string, opts: { k: number; maxN: number; depth: number }): Promise<EngineScores> {
+      // mixlm with N = maxN cross-scores exactly the targets of every smaller N (the ranking rule's bi top N).
       const r = await engine.search({ question, retrieveK: opts.k, params: { mode: opts.maxN > 0 ? 'mixlm' : 'bi', topN: Math.max(1, opts.maxN) } });
       const ms = (stage: string) => r.timings.filter((t) => t.stage === stage).reduce((s, t) => s + t.ms, 0);
-      // A document may span several chunks: it counts once, at its best retrieval rank, with that chunk's scores.
-      const seen = new Set<string>();
-      const candidates = [...r.candidates].sort((a, b) => a.retrievalRank - b.retrievalRank).flatMap((c) => {
-        const docId = idOf(c.path);
-        if (seen.has(docId)) return [];
-        seen.add(docId);
-        return [{ docId, retrievalRank: seen.size, bi: c.biScore, cross: c.crossScore }];
-      });
+      const candidates = byRetrieval(r.candidates).map((c) => ({ chunkId: c.chunkId, docId: docIdOf(c), retrievalRank: c.retrievalRank, bi: c.biScore, cross: c.crossScore }));
+      let tail: string[] | undefined;
+      if (opts.depth > opts.k) {
+        const deep = await engine.retrieveCandidates(question, opts.depth);
+        tail = [...new Set(byRetrieval(deep).map(docIdOf))];
+      }
       return {
-        candidates,
+        candidates, ...(tail ? { tail } : {}),
         timings: {
           retrieveMs: ms('embedQuery') + ms('faiss') + ms('bm25') + ms('fuse'), biMs: ms('bi'), crossMs: ms('cross'),
           crossPairs: r.candidates.filter((c) => c.crossScored).length,
@@ -42,4 +69,28 @@ export function engineForEval(engine: Engine, corpusDir: string): EvalEngine {
       };
     },
   };
+}
+
+export interface EvaluateOptions extends Omit<RunEvalOptions, 'collection' | 'engine'> {
+  /** The app's engine: its settings are the ones evaluated, and its library answers labelled questions. */
+  library: Engine;
+  /** The app's store folder: a collection gets its own store below it (eval-index/<name>), never the library's. */
+  storeDir: string;
+  /** Opens an engine on another store with these settings for its lifetime (the collection's own index). */
+  openEngine: (storeDir: string, settings: Partial<Settings>) => Promise<Engine>;
+}
+
+/** The one way the CLI and the app evaluate: a collection in its own store (one chunk per 512 tokens), labelled
+ * questions against the library. */
+export async function evaluateCollection(collection: Collection, opts: EvaluateOptions): Promise<EvalRunReport> {
+  const { library, storeDir, openEngine, ...run } = opts;
+  // The collection's store and its documents side by side: a folder inside a store is never indexed.
+  const own = join(storeDir, 'eval-index', collection.name.replace(/[^\w.-]+/g, '_'));
+  if (collection.docs.length === 0) return runEval({ ...run, collection, engine: engineForEval(library, join(own, 'corpus')) });
+  const engine = await openEngine(join(own, 'store'), { ...(await library.getSettings()), chunkTokens: 512, chunkOverlap: 0 });
+  try {
+    return await runEval({ ...run, collection, engine: engineForEval(engine, join(own, 'corpus')) });
+  } finally {
+    await engine.close();
+  }
 }

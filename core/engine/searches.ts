@@ -6,7 +6,7 @@ import { mergeSettings, type Settings } from '../contract/settings.js';
 import { Reranker } from '../rerank/index.js';
 import { crossLanguageNotice } from '../embed/language-coverage.js';
 import { resolveModelDir, modelStatus, missingModelError } from '../models/index.js';
-import { retrieve } from '../retrieve/retrieve.js';
+import { retrieve, type Retrieval } from '../retrieve/retrieve.js';
 import type { Db } from '../store/db.js';
 import { denseStatusOf, type ModelRuntime } from './runtime.js';
 import { throwIfCancelled } from '../host/app-error.js';
@@ -35,6 +35,13 @@ export class Searches {
     return Reranker.open({ id: s.crossEncoderModel, modelDir: resolveModelDir(this.modelsDir, s.crossEncoderModel), settings: s, log: this.log });
   }
 
+  /** Fingerprints of the loaded models (core/models/fingerprint.ts); null where a model is missing or failed. */
+  async fingerprints(): Promise<{ embedder: string | null; crossEncoder: string | null }> {
+    const dense = await this.runtime.denseRuntime();
+    const reranker = await this.rerankerNow();
+    return { embedder: dense.ok ? dense.value.embedder.fingerprint : null, crossEncoder: reranker.crossEncoder?.fingerprint ?? null };
+  }
+
   async crossState(): Promise<ComponentState> {
     return (await this.rerankerNow()).crossState;
   }
@@ -54,20 +61,25 @@ export class Searches {
     return { mode: s.rerankMode, alpha: s.alpha, topN: s.topN, finalK: s.finalK, normalisation: s.normalisation };
   }
 
-  /** A cancelled search stops between its stages (retrieval, reranking) with a 'cancelled' error. */
-  async search(req: SearchRequest, signal?: AbortSignal): Promise<SearchResult> {
+  /** Retrieval alone (no reranking, nothing cached), with the settings' retrieval mode and fusion. */
+  async retrieve(question: string, retrieveK?: number): Promise<Retrieval> {
     const s = this.getSettings();
-    const params = this.params(req.params);
-    const retrieveK = req.retrieveK !== undefined ? mergeSettings(s, { retrieveK: req.retrieveK }).retrieveK : s.retrieveK;
-    throwIfCancelled(signal, 'The search');
+    const k = retrieveK !== undefined ? mergeSettings(s, { retrieveK }).retrieveK : s.retrieveK;
     const dense = await this.runtime.denseRuntime();
-    const retrieval = await retrieve(req.question, { ...s, retrieveK }, {
+    return retrieve(question, { ...s, retrieveK: k }, {
       db: this.db,
       embedder: dense.ok ? dense.value.embedder : null,
       vectors: dense.ok ? dense.value.vectors : null,
       denseUnavailable: dense.ok ? undefined : dense.error,
       denseStatus: dense.ok ? undefined : denseStatusOf(dense.error),
     });
+  }
+
+  /** A cancelled search stops between its stages (retrieval, reranking) with a 'cancelled' error. */
+  async search(req: SearchRequest, signal?: AbortSignal): Promise<SearchResult> {
+    const params = this.params(req.params);
+    throwIfCancelled(signal, 'The search');
+    const retrieval = await this.retrieve(req.question, req.retrieveK);
     throwIfCancelled(signal, 'The search');
     const reranker = await this.rerankerNow();
     const result = await reranker.rerank({ queryId: randomUUID(), question: req.question, retrieval, params });

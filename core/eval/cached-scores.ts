@@ -1,10 +1,12 @@
-// What the engine measured for one query, cached so that every grid setting is computed without rescoring.
-import type { Normalisation } from '../contract/api.js';
+// What the engine measured for one query, per retrieved chunk, cached so that every grid setting is computed
+// without rescoring.
 
 export interface CachedCandidate {
-  /** The collection's doc id (or String(chunkId) for user-labelled questions). */
+  /** The chunk: the unit live search ranks (documents are collapsed only afterwards, for the metrics). */
+  chunkId: number;
+  /** The collection's doc id the chunk belongs to (or String(chunkId) for user-labelled questions). */
   docId: string;
-  /** 1-based rank in the retrieval (dense + BM25) order. */
+  /** 1-based rank in the retrieval (dense and/or BM25) order. */
   retrievalRank: number;
   /** Bi-encoder score; null when the embedder is missing. */
   bi: number | null;
@@ -22,16 +24,12 @@ export interface StageCosts {
 
 export interface QueryScores {
   queryId: string;
+  /** The K retrieved chunks with their scores. */
   candidates: CachedCandidate[];
+  /**
+   * Doc ids of a deeper retrieval (retrieval order, up to the metrics depth), appended after the K reranked chunks
+   * so that Recall@100 sees 100 documents and MAP 1000 even when chunks collapse; absent = no tail.
+   */
+  tail?: string[];
   timings: StageCosts;
 }
-
-/**
- * The reranker's fusion (core/rerank's fuseScores(...).map((f) => f.final)): candidates in retrieval order, null
- * where a score is absent; one final score per candidate, higher first.
- */
-export type FuseFn = (
-  candidates: { bi: number | null; cross: number | null }[],
-  alpha: number,
-  normalisation: Normalisation,
-) => number[];

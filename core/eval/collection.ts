@@ -1,4 +1,5 @@
 // The labelled collection every loader produces and every metric and runner consumes.
+import { AppErrorException } from '../contract/app-error.js';
 
 export interface CollectionDoc {
   id: string;
@@ -28,11 +29,14 @@ export interface Collection {
 /** Questions the user labelled in the app: the chunks that answer each one. */
 export type UserLabels = { question: string; relevantChunkIds: number[] }[];
 
-/** An error the user sees (same shape as the contract's AppError), thrown by loaders and the runner. */
-export class EvalError extends Error {
-  constructor(readonly code: string, message: string, readonly action?: string) {
-    super(message);
-    this.name = 'EvalError';
+/** An error the user sees (it carries the contract's AppError), thrown by loaders and the runner. */
+export class EvalError extends AppErrorException {
+  readonly code: string;
+  readonly action?: string;
+  constructor(code: string, message: string, action?: string, params?: Record<string, string | number>) {
+    super({ code, message, ...(action ? { action } : {}), ...(params ? { params } : {}) });
+    this.code = code;
+    if (action) this.action = action;
   }
 }
 

@@ -1,18 +1,15 @@
 // Every (mode, N, alpha) setting computed from cached per-query scores, with metrics, estimated latency and the
 // Pareto frontier. Nothing is rescored: the cross scores a setting needs are a subset of the cached ones.
 //
-// Reranking mirrors core/rerank/rerank.ts exactly, with the fusion passed in (core/rerank's fuseScores):
-// - none:  retrieval order.
-// - bi:    all K by fuse(bi, no cross, alpha 0).
-// - cross: all K cross-scored, ordered by fuse(bi, cross, alpha 1); N is unused, as in the reranker.
-// - mixlm: the bi-top N (ties by retrieval order, candidates without bi after) keep their cross score, the rest
-//          get none; all K ordered by fuse(bi, cross, alpha).
-// Equal fused scores keep retrieval order, so results are deterministic.
+// Ranking is core/rerank's one ranking rule (rankCandidates), applied to the K retrieved chunks exactly as live
+// search applies it; documents are collapsed afterwards (a document counts at its best chunk), then the deeper
+// retrieval tail follows, so the metrics see as many documents as they count (Recall@100, MAP to 1000).
 // Settings a mode ignores are reported as 0 (topN for none/bi/cross, alpha for none/bi/cross).
 import type { EvalPoint, Normalisation, RerankMode } from '../contract/api.js';
 import { RERANK_MODES } from '../contract/vocabulary.js';
+import { crossTargets, rankCandidates } from '../rerank/ranking.js';
 import { EvalError, relevantCount, type Qrels } from './collection.js';
-import type { CachedCandidate, FuseFn, QueryScores, StageCosts } from './cached-scores.js';
+import type { CachedCandidate, QueryScores, StageCosts } from './cached-scores.js';
 import { meanMetrics, queryMetrics } from './metrics.js';
 
 export const ALL_MODES: readonly RerankMode[] = RERANK_MODES;
@@ -29,11 +26,12 @@ export interface Setting {
 }
 
 export interface GridOptions {
-  fuse: FuseFn;
   modes?: readonly RerankMode[];
   ns?: readonly number[];
   alphas?: readonly number[];
   normalisation?: Normalisation;
+  /** The largest N the scores were made for (0: nothing was cross-scored on purpose). */
+  maxN?: number;
 }
 
 export interface GridResult {
@@ -69,38 +67,31 @@ export function settingKey(s: Setting): string {
   return `${c.mode}|${c.topN}|${Math.round(c.alpha * 1000)}`;
 }
 
-/** Indices best-first by score; equal scores keep the lower index (retrieval order); null scores sink. */
-function orderByScore(scores: readonly (number | null)[]): number[] {
-  return scores.map((_, i) => i).sort((x, y) => (scores[y] ?? -Infinity) - (scores[x] ?? -Infinity) || x - y);
-}
-
-/** Candidates sorted by retrieval rank: the index order every tie falls back to. */
+/** Candidates sorted by retrieval rank: the order the ranking rule takes them in. */
 function inRetrievalOrder(q: QueryScores): CachedCandidate[] {
   return [...q.candidates].sort((a, b) => a.retrievalRank - b.retrievalRank);
 }
 
-/** Indices the setting cross-scores: all K for cross, the bi-top N for mixlm (retrieval order fills in). */
-export function crossTargets(candidates: readonly CachedCandidate[], setting: Setting): number[] {
-  if (setting.mode === 'cross') return candidates.map((_, i) => i);
-  if (setting.mode !== 'mixlm') return [];
-  return orderByScore(candidates.map((c) => c.bi)).slice(0, Math.max(0, setting.topN));
-}
-
-/** The reranked doc ids of one query under one setting. */
-export function rerankCached(q: QueryScores, setting: Setting, fuse: FuseFn, normalisation: Normalisation): string[] {
+/** The K chunks of one query in the order live search gives them under this setting. */
+export function rankCachedChunks(q: QueryScores, setting: Setting, normalisation: Normalisation): CachedCandidate[] {
   const candidates = inRetrievalOrder(q);
-  if (setting.mode === 'none') return candidates.map((c) => c.docId);
-  const targets = new Set(crossTargets(candidates, setting));
-  const missing = [...targets].filter((i) => candidates[i]!.cross === null).length;
+  const bi = candidates.map((c) => c.bi);
+  const cross = candidates.map((c) => c.cross);
+  // A query with cross scores must have them for every target; a hole means the cache was made for a smaller N.
+  const missing = cross.some((c) => c !== null) ? crossTargets(setting, bi).filter((i) => cross[i] === null).length : 0;
   if (missing > 0) {
     throw new EvalError('eval-cache-short',
-      `Query ${q.queryId} lacks ${missing} of the ${targets.size} cross-encoder scores that ${setting.mode}`
+      `Query ${q.queryId} lacks ${missing} of the cross-encoder scores that ${setting.mode}`
       + `${setting.mode === 'mixlm' ? ` N=${setting.topN}` : ''} needs.`,
       'Delete the cached scores file so the run rescores with a larger maxN.');
   }
-  const alpha = setting.mode === 'bi' ? 0 : setting.mode === 'cross' ? 1 : setting.alpha;
-  const fused = fuse(candidates.map((c, i) => ({ bi: c.bi, cross: targets.has(i) ? c.cross : null })), alpha, normalisation);
-  return orderByScore(fused).map((i) => candidates[i]!.docId);
+  const ranking = rankCandidates({ ...setting, normalisation }, bi, cross);
+  return ranking.order.map((i) => candidates[i]!);
+}
+
+/** The ranked doc ids of one query under one setting: chunks collapsed to documents, then the retrieval tail. */
+export function rerankCached(q: QueryScores, setting: Setting, normalisation: Normalisation): string[] {
+  return [...new Set([...rankCachedChunks(q, setting, normalisation).map((c) => c.docId), ...(q.tail ?? [])])];
 }
 
 /** Per-query latency of a setting from the measured stage costs; cross cost scales per pair with N. */
@@ -119,14 +110,16 @@ export function median(values: readonly number[]): number {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
-function skippedModes(queries: readonly QueryScores[], modes: readonly RerankMode[]): GridResult['skipped'] {
+function skippedModes(queries: readonly QueryScores[], modes: readonly RerankMode[], maxN?: number): GridResult['skipped'] {
   const all = queries.flatMap((q) => q.candidates);
   const noBi = all.length > 0 && all.every((c) => c.bi === null);
   const noCross = all.length > 0 && all.every((c) => c.cross === null);
   const skipped: GridResult['skipped'] = [];
   for (const mode of modes) {
     if (noBi && mode === 'bi') skipped.push({ mode, reason: 'no bi-encoder scores (embedder missing), so it equals none' });
-    else if (noCross && (mode === 'cross' || mode === 'mixlm')) skipped.push({ mode, reason: 'no cross-encoder scores (cross-encoder missing)' });
+    else if (noCross && (mode === 'cross' || mode === 'mixlm')) {
+      skipped.push({ mode, reason: maxN === 0 ? 'no cross-encoder scores were asked for (N = 0)' : 'no cross-encoder scores (cross-encoder missing)' });
+    }
   }
   return skipped;
 }
@@ -134,11 +127,11 @@ function skippedModes(queries: readonly QueryScores[], modes: readonly RerankMod
 export function computeGrid(queries: readonly QueryScores[], qrels: Qrels, opts: GridOptions): GridResult {
   const modes = opts.modes ?? ALL_MODES;
   const normalisation = opts.normalisation ?? 'minmax';
-  const skipped = skippedModes(queries, modes);
+  const skipped = skippedModes(queries, modes, opts.maxN);
   const usable = modes.filter((m) => !skipped.some((s) => s.mode === m));
   const judgedQueries = queries.filter((q) => relevantCount(qrels.get(q.queryId)) > 0);
   const points = gridSettings(usable, opts.ns ?? DEFAULT_NS, opts.alphas ?? DEFAULT_ALPHAS).map((setting): EvalPoint => {
-    const rows = judgedQueries.map((q) => queryMetrics(q.queryId, rerankCached(q, setting, opts.fuse, normalisation), qrels.get(q.queryId)!));
+    const rows = judgedQueries.map((q) => queryMetrics(q.queryId, rerankCached(q, setting, normalisation), qrels.get(q.queryId)!));
     const latency = judgedQueries.map((q) => estimateLatencyMs(q.timings, setting, q.candidates.length));
     return { ...setting, ...meanMetrics(rows), p50Ms: median(latency), pareto: false };
   });

@@ -12,5 +12,5 @@ export * from './provenance.js';
 export * from './report.js';
 export * from './chart.js';
 export { svgToPng } from './chart-png.js';
-export { ScoreCache, type ScoreCacheHeader } from './score-cache.js';
-export { runEval, type EvalEngine, type EngineScores, type EvalProgress, type RunEvalOptions } from './runner.js';
+export { ScoreCache, type ScoreCacheHeader, type ScoringKey } from './score-cache.js';
+export { runEval, type EngineDescription, type EvalEngine, type EngineScores, type EvalProgress, type RunEvalOptions } from './runner.js';

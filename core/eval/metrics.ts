@@ -1,4 +1,4 @@
-// Ranking metrics with trec_eval's conventions, stated once here:
+// Ranking metrics with trec_eval's conventions, stated once here (MAP to depth 1000, trec_eval's run depth):
 // - the ranking is taken as given (no re-sorting by score; ties were broken by whoever produced it);
 // - a document without a judgement is non-relevant; a repeated document counts only at its first rank;
 // - relevant means grade > 0; nDCG's gain is the grade itself with a log2(rank + 1) discount (trec_eval ndcg_cut);
@@ -54,13 +54,16 @@ export function recallAt(ranking: readonly string[], judged: Judged, k = 100): n
   return dedupe(ranking).slice(0, k).filter((d) => gain(judged, d) > 0).length / total;
 }
 
-/** Average precision over the whole ranking, divided by all relevant documents (retrieved or not). */
-export function averagePrecision(ranking: readonly string[], judged: Judged): number {
+/** MAP's depth: trec_eval evaluates runs of up to 1000 documents per query. */
+export const MAP_DEPTH = 1000;
+
+/** Average precision over the first k documents, divided by all relevant documents (retrieved or not). */
+export function averagePrecision(ranking: readonly string[], judged: Judged, k = MAP_DEPTH): number {
   const total = relevantCount(judged);
   if (total === 0) return 0;
   let hits = 0;
   let sum = 0;
-  dedupe(ranking).forEach((d, i) => {
+  dedupe(ranking).slice(0, k).forEach((d, i) => {
     if (gain(judged, d) > 0) sum += ++hits / (i + 1);
   });
   return sum / total;

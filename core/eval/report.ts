@@ -2,9 +2,10 @@
 // report say plainly which numbers mean nothing.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { EvalPoint, EvalReport, Normalisation } from '../contract/api.js';
+import type { EvalPoint, EvalReport, Normalisation, RetrievalMode } from '../contract/api.js';
 import { LATENCY_BASIS, settingKey, type GridResult, type Setting } from './grid.js';
-import { SYNTHESISED_WARNING, type ProvenanceInfo } from './provenance.js';
+import { MAP_DEPTH } from './metrics.js';
+import { synthesisedWarning, type ModelRef, type ProvenanceInfo } from './provenance.js';
 
 /** The contract's EvalReport plus what a reader needs to trust it. */
 export interface EvalRunReport extends EvalReport {
@@ -16,6 +17,16 @@ export interface EvalRunReport extends EvalReport {
   excludedQueries: number;
   skipped: GridResult['skipped'];
   synthesisedModels: string[];
+  /** Chunks retrieved and reranked per query. */
+  k: number;
+  /** Documents per query the metrics could see (the reranked chunks collapsed, then the retrieval tail). */
+  depth: number;
+  /** MAP is average precision over the first mapDepth documents (trec_eval's run depth). */
+  mapDepth: number;
+  /** Queries whose scores came from the cache. */
+  scoresReused: number;
+  /** Why cached scores were thrown away and rescored (other models or settings), or null. */
+  rescoredBecause: string | null;
 }
 
 export interface BuildReportInput {
@@ -26,11 +37,17 @@ export interface BuildReportInput {
   normalisation: Normalisation;
   excludedQueries?: number;
   createdAt?: Date;
+  retrieval?: RetrievalMode;
+  models?: readonly ModelRef[];
+  k?: number;
+  depth?: number;
+  scoresReused?: number;
+  rescoredBecause?: string | null;
 }
 
 export function buildReport(input: BuildReportInput): EvalRunReport {
   const notes = [
-    ...(input.provenance.synthesised.length ? [`${SYNTHESISED_WARNING} (${input.provenance.synthesised.join(', ')})`] : []),
+    ...[synthesisedWarning(input.provenance, input.retrieval)].filter((w): w is string => w !== null),
     ...input.grid.skipped.map((s) => `Mode ${s.mode} was not evaluated: ${s.reason}.`),
   ];
   return {
@@ -46,6 +63,13 @@ export function buildReport(input: BuildReportInput): EvalRunReport {
     excludedQueries: input.excludedQueries ?? 0,
     skipped: input.grid.skipped,
     synthesisedModels: input.provenance.synthesised,
+    ...(input.retrieval ? { retrieval: input.retrieval } : {}),
+    models: (input.models ?? []).map((m) => ({ role: m.role, id: m.id, fingerprint: m.fingerprint ?? null, dir: m.dir ?? null })),
+    k: input.k ?? 0,
+    depth: input.depth ?? 0,
+    mapDepth: MAP_DEPTH,
+    scoresReused: input.scoresReused ?? 0,
+    rescoredBecause: input.rescoredBecause ?? null,
   };
 }
 
@@ -65,8 +89,9 @@ const csvCell = (v: string | number | boolean): string => {
 /** CSV with '#' comment lines first (collection, provenance, warning), then one row per setting. */
 export function reportToCsv(report: EvalReport): string {
   const comments = [
-    `collection: ${report.collection}; queries: ${report.queries}`,
+    `collection: ${report.collection}; queries: ${report.queries}${report.retrieval ? `; retrieval: ${report.retrieval}` : ''}`,
     ...report.provenance.map((p) => `model: ${p}`),
+    `map: average precision over the first ${MAP_DEPTH} documents (trec_eval's depth)`,
     ...(report.warning ? [`WARNING: ${report.warning}`] : []),
     `latency: p50 ${LATENCY_BASIS}`,
   ].map((c) => `# ${c.replace(/\n/g, ' ')}`);

@@ -30,10 +30,12 @@ export const RRF_K = 60;
  *   so final = alpha / (60 + rank_cross) + (1 - alpha) / (60 + rank_bi).
  *
  * A candidate without a cross score contributes the "floor" of the cross scale: 0 for minmax, sigmoid and rrf (for
- * minmax that equals the worst scored one, the reference recipe), and the lowest z of the scored ones for zscore
- * (0 would put it at the average of the cross-scored). A candidate without a bi score contributes the bi floor
- * the same way (0, or min(0, lowest cosine) for sigmoid), so when no bi scores exist at all the bi part orders
- * nothing and ties fall back to retrieval order.
+ * minmax that equals the worst scored one, the reference recipe), and one standard deviation below the lowest z of
+ * the scored ones for zscore (0 would put it at the average of the cross-scored, and the lowest z itself would make
+ * a lone scored candidate, z 0, look unscored). A candidate without a bi score contributes the bi floor the same way
+ * (0, or min(0, lowest cosine) for sigmoid), so when no bi scores exist at all the bi part orders nothing.
+ * Where a floor equals the weakest scored value (minmax, sigmoid's bi), the fused scores can tie: rankFused breaks
+ * such ties so that a scored candidate always sits above an unscored one.
  * Non-finite scores (a broken model's NaN) count as missing.
  */
 export function fuseScores(items: ScorePair[], alpha: number, normalisation: Normalisation): FusedScore[] {
@@ -46,6 +48,17 @@ export function fuseScores(items: ScorePair[], alpha: number, normalisation: Nor
     const final = a * (c ?? cross.floor) + (1 - a) * (b ?? bi.floor);
     return { biNorm: b, crossNorm: c, final };
   });
+}
+
+/**
+ * Indices best first by fused score. Equal scores: a cross-scored candidate before one without a cross score, then
+ * a bi-scored one before one without, then retrieval order (the lower index). So a floor that equals the weakest
+ * scored value (minmax's 0) can never put an unscored candidate above a scored one.
+ */
+export function rankFused(items: readonly ScorePair[], fused: readonly FusedScore[]): number[] {
+  const has = (x: number | null | undefined) => (finite(x) === null ? 0 : 1);
+  return fused.map((_, i) => i).sort((x, y) => (fused[y]!.final - fused[x]!.final)
+    || (has(items[y]!.cross) - has(items[x]!.cross)) || (has(items[y]!.bi) - has(items[x]!.bi)) || (x - y));
 }
 
 /** Indices of `scores` ordered best first; equal scores keep retrieval order (the lower index wins). */
@@ -84,7 +97,7 @@ function normalise(raw: (number | null)[], how: Normalisation, side: 'bi' | 'cro
       const mean = present.reduce((s, x) => s + x, 0) / present.length;
       const sd = Math.sqrt(present.reduce((s, x) => s + (x - mean) ** 2, 0) / present.length);
       raw.forEach((x, i) => { if (x !== null) values[i] = sd > 0 ? (x - mean) / sd : 0; });
-      return { values, floor: Math.min(...(values.filter((v) => v !== null) as number[])) };
+      return { values, floor: Math.min(...(values.filter((v) => v !== null) as number[])) - 1 };
     }
     case 'rrf': {
       rankScored(raw).forEach((i, r) => { values[i] = 1 / (RRF_K + r + 1); });

@@ -6,8 +6,8 @@ import type {
   Candidate, ComponentState, RerankedCandidate, RerankParams, RetrieveResult, SearchResult, StageTiming,
 } from '../contract/api.js';
 import { CrossEncoder, emptyCrossStats, type CrossSettings } from './cross-encoder.js';
-import { fuseScores, rankOrder, rankScored, type FusedScore } from './fuse.js';
 import { Lru } from './lru.js';
+import { crossTargets, rankCandidates } from './ranking.js';
 import { AppErrorException } from '../contract/app-error.js';
 
 export interface RerankRequest {
@@ -121,19 +121,17 @@ export class Reranker {
     timings.push({ ...timing, stage: 'cross', ms: performance.now() - crossStart, startMs: crossStart - t0 });
 
     const fusionStart = performance.now();
-    const cross = candidates.map((_, i) => logits.get(i) ?? null);
-    const fused = fuseFor(params, bi, cross, logits.size > 0);
-    const order = params.mode === 'none' ? candidates.map((_, i) => i) : rankOrder(fused.map((f) => f.final));
-    const ranked = order.map((i, pos): RerankedCandidate => ({
+    const ranking = rankCandidates(params, bi, candidates.map((_, i) => logits.get(i) ?? null));
+    const ranked = ranking.order.map((i, pos): RerankedCandidate => ({
       ...candidates[i]!,
       rankBefore: candidates[i]!.retrievalRank,
       rankAfter: pos + 1,
       biScore: bi[i] ?? null,
-      crossScore: cross[i] ?? null,
-      biNorm: fused[i]!.biNorm,
-      crossNorm: fused[i]!.crossNorm,
-      finalScore: params.mode === 'none' ? candidates[i]!.retrievalScore : fused[i]!.final,
-      crossScored: cross[i] !== null,
+      crossScore: ranking.cross[i] ?? null,
+      biNorm: ranking.fused[i]!.biNorm,
+      crossNorm: ranking.fused[i]!.crossNorm,
+      finalScore: params.mode === 'none' ? candidates[i]!.retrievalScore : ranking.fused[i]!.final,
+      crossScored: ranking.cross[i] !== null,
     }));
     timings.push({ stage: 'fusion', ms: performance.now() - fusionStart, startMs: fusionStart - t0, note: `${params.mode}, ${params.normalisation}` });
 
@@ -143,15 +141,10 @@ export class Reranker {
     };
   }
 
-  /** Candidate indices the mode wants cross-scored: all K for cross, the bi top N for mixlm (retrieval order fills in). */
+  /** Candidate indices the setting cross-scores (the ranking rule's targets); none without a working model. */
   private crossTargets(params: RerankParams, bi: (number | null)[]): number[] {
     if (!this.crossEncoder || this.state.status !== 'ok') return [];
-    if (params.mode === 'cross') return bi.map((_, i) => i);
-    if (params.mode !== 'mixlm') return [];
-    const byBi = rankScored(bi);
-    const scored = new Set(byBi);
-    const order = [...byBi, ...bi.map((_, i) => i).filter((i) => !scored.has(i))];
-    return order.slice(0, Math.max(0, params.topN));
+    return crossTargets(params, bi);
   }
 
   /** Logits for the wanted candidates, from the cache where possible; a failing model degrades to none. */
@@ -186,12 +179,6 @@ export class Reranker {
     const note = fresh.length === 0 ? 'cached' : `${fresh.length} scored, ${wanted.length - fresh.length} cached`;
     return { logits, timing: { provider: encoder.provider, model: encoder.profile.id, batches: stats.batches, tokens: stats.tokens, note } };
   }
-}
-
-/** Scores for the mode: bi alone (alpha 0), cross alone (alpha 1), or the MixLM mix; no cross scores means bi order. */
-function fuseFor(params: RerankParams, bi: (number | null)[], cross: (number | null)[], haveCross: boolean): FusedScore[] {
-  const alpha = !haveCross ? 0 : params.mode === 'cross' ? 1 : params.mode === 'mixlm' ? params.alpha : 0;
-  return fuseScores(bi.map((b, i) => ({ bi: b, cross: cross[i] ?? null })), alpha, params.normalisation);
 }
 
 function denseState(fromRetrieval: ComponentState, bi: (number | null)[]): ComponentState {

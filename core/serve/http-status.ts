@@ -4,6 +4,7 @@ import type { AppError } from '../contract/api.js';
 const BY_CODE: Record<string, number> = {
   unauthorized: 401,
   'forbidden-origin': 403,
+  'browse-permission-denied': 403,
   'unknown-method': 404,
   'invalid-http-method': 405,
   cancelled: 409,

@@ -6,10 +6,10 @@ import usearch, { type Index as UsearchIndex } from 'usearch';
 import type { VectorBackend } from './vector-backend.js';
 
 export const HNSW_FILE = 'vectors.usearch';
-/** Graph degree and search breadth, measured in bench:query for Recall@100 >= 0.95 (see the README). */
+/** Graph degree and search breadth: at 1M chunks, breadth 640 gave Recall@100 0.95 in 1.6 ms, 320 gave 0.948 (README). */
 const CONNECTIVITY = 16;
 const EXPANSION_ADD = 128;
-export const EXPANSION_SEARCH = Number(process.env.LOCALRAG_HNSW_EF ?? 320);
+export const EXPANSION_SEARCH = Number(process.env.LOCALRAG_HNSW_EF ?? 640);
 const ADD_THREADS = Math.max(1, availableParallelism());
 
 function newIndex(dim: number, expansionSearch: number): UsearchIndex {

@@ -8,8 +8,8 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DEFAULT_SETTINGS } from '../../core/contract/settings.js';
-import { EXECUTION_PROVIDERS, LLM_BACKENDS, NORMALISATIONS, RERANK_MODES } from '../../core/contract/vocabulary.js';
-import { COMMANDS } from '../../core/cli/usage.js';
+import { EXECUTION_PROVIDERS, LLM_BACKENDS, NORMALISATIONS, RERANK_MODES, RETRIEVAL_MODES } from '../../core/contract/vocabulary.js';
+import { BENCHMARKS, COMMANDS } from '../../core/cli/usage.js';
 import { FAKE_TOKENS, startFakeOllama, type FakeOllama } from '../support/fake-ollama.js';
 import { testModelsDir, tinyModels } from '../support/models.js';
 import { closedPort } from '../support/ports.js';
@@ -117,7 +117,9 @@ describe('usage errors', () => {
       [['search', 'q', ...s, '--mode'], /^localrag: --mode needs a value: none\|bi\|cross\|mixlm/],
       [['status', 'extra', ...s], /^localrag: unexpected argument "extra"/],
       [['models', 'frob', ...s], /^localrag: unknown models command "frob"/],
-      [['bench', 'nope'], /^localrag: bench needs a benchmark name, one of index, query, rerank, responsive \(got "nope"\)/],
+      [['bench', 'nope'], new RegExp(`^localrag: bench needs a benchmark name, one of ${BENCHMARKS.join(', ')} \\(got "nope"\\)`)],
+      [['search', 'q', '--retrieval', 'both', ...s], new RegExp(`^localrag: --retrieval must be one of ${RETRIEVAL_MODES.join(', ')} \\(got "both"\\)`)],
+      [['eval', 'dir', '--ns', '0', ...s], /^localrag: --ns takes whole numbers of at least 1/],
       [['frob'], /^localrag: unknown command "frob"/],
     ];
     const runs = await cliAll(cases.map(([args]) => [args, { LOCALRAG_HOME: join(root, 'home') }]));
@@ -231,7 +233,7 @@ describe('messages in the command line\'s words', () => {
     const nowhere = join(tempDir(), 'no-store');
     const r = await cli(['ask', 'anything?', '--store', nowhere, '--models', testModelsDir]);
     assert.equal(r.code, 1);
-    assert.equal(r.err, `localrag: nothing is indexed in ${nowhere} yet: run \`localrag index <folder>\` first, or name another store with --store\n`);
+    assert.equal(r.err, `localrag: There is no localrag store in ${nowhere}: nothing has been indexed there yet. Run \`localrag index <folder>\` first, or name another store with --store.\n`);
     assert.equal(existsSync(nowhere), false);
   });
 

@@ -28,9 +28,13 @@ test('a synthesised model folder makes the report say plainly which numbers are 
   assert.equal(prov.lines[2], 'llm none: not installed');
 
   const report = sampleReport(prov);
-  assert.match(report.warning!, /dense-retrieval, bi-encoder and cross-encoder metrics are meaningless/);
-  assert.match(report.warning!, /BM25 and latency figures are real/);
+  // A synthesised embedder under hybrid retrieval spoils every quality figure, mode none's too.
+  assert.match(report.warning!, /retrieval is hybrid, so every quality figure is meaningless, mode none included/);
+  assert.match(report.warning!, /Latency figures are real/);
   assert.match(report.warning!, /e5-synth/);
+  assert.doesNotMatch(report.warning!, /cross-encoder and mixlm/, 'the real cross-encoder is not blamed');
+  // With BM25 alone, mode none is real.
+  assert.match(sampleReport(prov, 'bm25').warning!, /mode none is BM25 alone, so its figures are real/);
   assert.deepEqual(report.provenance, prov.lines);
   const csv = reportToCsv(report);
   assert.match(csv, /^# WARNING: Synthesised models/m);

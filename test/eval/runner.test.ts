@@ -12,14 +12,13 @@ import { evaluateRun } from '../../core/eval/metrics.js';
 import { paretoFrontier, settingKey } from '../../core/eval/grid.js';
 import { runEval, type EvalProgress, type RunEvalOptions } from '../../core/eval/runner.js';
 import { LexicalEngine } from './fixtures/lexical-engine.js';
-import { minmaxFuse } from './fixtures/minmax-fuse.js';
 
 const shared = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared');
 let cran: Collection;
 // 40 Cranfield queries over all 1400 docs keeps each run well under a second.
 const grid = { modes: ['none', 'bi', 'cross', 'mixlm'] as const, ns: [5, 10, 20], alphas: [0, 0.5, 1], k: 50 };
 const options = (engine: LexicalEngine, outDir: string, extra: Partial<RunEvalOptions> = {}): RunEvalOptions =>
-  ({ collection: cran, engine, fuse: minmaxFuse, ...grid, outDir, ...extra });
+  ({ collection: cran, engine, ...grid, outDir, ...extra });
 const metricsOf = (points: EvalPoint[]) => points.map(({ mode, topN, alpha, ndcg10, mrr10, recall100, map, pareto }) =>
   ({ mode, topN, alpha, ndcg10, mrr10, recall100, map }));
 
@@ -51,8 +50,9 @@ test('a run indexes, scores each query once, and writes report.json, report.csv,
   await direct.indexCollection(cran, () => {});
   const rankings = new Map<string, string[]>();
   for (const q of cran.queries) {
-    const s = await direct.scoreQuery(q.text, { k: 50, maxN: 0 });
-    rankings.set(q.id, s.candidates.map((c) => c.docId));
+    // The K candidates in retrieval order, then the tail a 1000 deep retrieval adds (MAP's depth).
+    const s = await direct.scoreQuery(q.text, { k: 50, maxN: 0, depth: 1000 });
+    rankings.set(q.id, [...s.candidates.map((c) => c.docId), ...s.tail!]);
   }
   const expected = evaluateRun(rankings, new Map(cran.queries.map((q) => [q.id, cran.qrels.get(q.id)!])));
   const none = report.points.find((p) => p.mode === 'none')!;
@@ -104,10 +104,40 @@ test('an interrupted run resumes: only the missing queries are scored and the re
   assert.deepEqual([third.indexCalls, third.scoreCalls], [0, 0]);
 });
 
-test('a cache from another run is refused rather than mixed in', async () => {
+test('a cache made with other models or settings is never mixed in: it is rescored, and the report says why', async () => {
   const out = await mkdtemp(path.join(tmpdir(), 'eval-mismatch-'));
   await writeFile(path.join(out, 'scores.jsonl'), `${JSON.stringify({ kind: 'localrag-eval-scores', version: 1, collection: 'cranfield', k: 100, maxN: 100 })}\n`);
-  await assert.rejects(runEval(options(new LexicalEngine(), out)), (e: any) => e.code === 'eval-cache-mismatch' && /Delete/.test(e.action));
+  const first = new LexicalEngine();
+  const old = await runEval(options(first, out));
+  assert.equal(first.scoreCalls, 40);
+  assert.match(old.rescoredBecause ?? '', /another version/);
+
+  // Same run again: everything reused.
+  const same = new LexicalEngine();
+  assert.equal((await runEval(options(same, out))).scoresReused, 40);
+  assert.equal(same.scoreCalls, 0);
+
+  // Another model under the same name (its fingerprint changed): every query is scored afresh.
+  const retrained = new LexicalEngine();
+  retrained.fingerprint = 'lexical-2';
+  const report = await runEval(options(retrained, out));
+  assert.equal(retrained.scoreCalls, 40);
+  assert.equal(report.scoresReused, 0);
+  assert.match(report.rescoredBecause ?? '', /cross-encoder idf-overlap lexical-1 \(now lexical-2\)/);
+  assert.deepEqual(report.models, [{ role: 'cross-encoder', id: 'idf-overlap', fingerprint: 'lexical-2', dir: null }]);
+  assert.equal(report.retrieval, 'bm25');
+
+  // Fewer modes need a smaller N: the scores made for N = K serve as they are.
+  const narrower = new LexicalEngine();
+  narrower.fingerprint = 'lexical-2';
+  const subset = await runEval(options(narrower, out, { modes: ['none', 'mixlm'], ns: [5] }));
+  assert.equal(narrower.scoreCalls, 0);
+  assert.deepEqual(metricsOf(subset.points), metricsOf(report.points.filter((p) => p.mode === 'none' || (p.mode === 'mixlm' && p.topN === 5))));
+
+  // A larger K is another run too.
+  const wider = new LexicalEngine();
+  assert.match((await runEval(options(wider, out, { k: 60 }))).rescoredBecause ?? '', /k 50 \(now 60\)/);
+  assert.equal(wider.scoreCalls, 40);
 });
 
 test('labelled questions run against the already-indexed library: no indexing, chunk ids as doc ids', async () => {
@@ -119,7 +149,7 @@ test('labelled questions run against the already-indexed library: no indexing, c
   const engine = new LexicalEngine();
   await engine.indexCollection(cran, () => {});
   const out = await mkdtemp(path.join(tmpdir(), 'eval-labels-'));
-  const report = await runEval({ collection: labels, engine, fuse: minmaxFuse, modes: ['none', 'mixlm'], ns: [5], alphas: [0.5], k: 20, outDir: out });
+  const report = await runEval({ collection: labels, engine, modes: ['none', 'mixlm'], ns: [5], alphas: [0.5], k: 20, outDir: out });
   assert.equal(engine.indexCalls, 1); // only the call above
   assert.equal(engine.scoreCalls, 1); // the unanswerable question is excluded, not scored
   assert.equal(report.queries, 1);

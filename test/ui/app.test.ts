@@ -391,6 +391,23 @@ describe('the app in a browser', { skip: existsSync(CHROMIUM) ? false : `no Chro
     await shot(page, 'ollama-down');
   });
 
+  test('the evaluation screen starts a run on a collection, shows its progress, cancels, and shows the chart when done', async () => {
+    const collection = join(projectRoot, 'test', 'fixtures', 'japanese-bm25');
+    await nav(page, 'Evaluate');
+    const form = page.getByRole('form', { name: 'Start a new run' });
+    await form.getByLabel('Collection folder or labelled-questions file').fill(collection);
+    await form.getByRole('button', { name: 'Start evaluation' }).click();
+    await form.getByRole('button', { name: 'Cancel' }).click();
+    await page.locator('[data-testid=eval-progress][data-phase=cancelled]').waitFor();
+    await form.getByRole('button', { name: 'Start evaluation' }).click();
+    await page.locator('[data-testid=eval-progress][data-phase=scoring]').waitFor();
+    await page.locator('[data-testid=eval-progress][data-phase=done]').waitFor({ timeout: 180_000 });
+    await page.getByTestId('eval-chart').locator('svg').waitFor();
+    await page.getByText('japanese-bm25/test · 26 queries').waitFor();
+    await shot(page, 'evaluate-run');
+    await nav(page, 'Chat');
+  });
+
   test('the evaluation screen shows the chart localrag eval wrote, and applies a Pareto point; Japanese renders', async () => {
     const cranfield = join(projectRoot, '..', 'shared', 'data', 'cranfield');
     const evalRun = spawnSync(process.execPath, [join(projectRoot, 'core/cli/bin.mjs'), 'eval', cranfield, '--grid', '--limit', '8',

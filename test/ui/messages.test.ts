@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import {
-  EXECUTION_PROVIDERS, FILE_NOTES, FILE_PROBLEMS, FILE_STATES, LANGUAGES, LLM_BACKENDS, MODEL_ROLES, NORMALISATIONS, RERANK_MODES, RETRIEVAL_FUSIONS,
+  BROWSE_PLACES, EXECUTION_PROVIDERS, FILE_NOTES, FILE_PROBLEMS, FILE_STATES, LANGUAGES, LLM_BACKENDS, MODEL_ROLES, NORMALISATIONS, RERANK_MODES, RETRIEVAL_FUSIONS,
 } from '../../core/contract/vocabulary.js';
 import { STAGE_ORDER } from '../../renderer/src/components/stage-order.js';
 import { localiseError, MESSAGES } from '../../renderer/src/i18n/messages.js';
@@ -77,6 +77,7 @@ test('every domain word shown on screen has a label in both languages', () => {
   const keys = [
     ...[...RERANK_MODES, ...NORMALISATIONS, ...RETRIEVAL_FUSIONS, ...EXECUTION_PROVIDERS, ...LLM_BACKENDS, ...LANGUAGES].map((v) => `choice_${v}`),
     ...FILE_STATES.map((s) => `fileState_${s}`), ...MODEL_ROLES.map((r) => `role_${r}`), ...STAGE_ORDER.map((s) => `stage_${s}`),
+    ...BROWSE_PLACES.map((p) => `browsePlace_${p}`),
   ];
   for (const k of keys) {
     assert.ok(k in en, `en has ${k}`);

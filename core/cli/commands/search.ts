@@ -31,7 +31,8 @@ export async function run(argv: string[]): Promise<number> {
   if (!question) throw new UsageError('search needs a question: localrag search "<question>"');
   const params = rerankParamsFrom(values);
   const retrieveK = settingFlag(values.k, 'k', 'retrieveK');
-  const engine = await openEngine(values);
+  const retrieval = settingFlag(values.retrieval, 'retrieval', 'retrieval');
+  const engine = await openEngine(values, retrieval ? { retrieval } : {}, { access: 'read' });
   try {
     const result = await engine.search({ question, params, retrieveK }, interruptSignal());
     if (values.json) {

@@ -117,6 +117,14 @@ export const MESSAGES: Record<string, MessageTemplate> = {
   'decoded-with-losses': { en: 'decoded as {encoding}; {replaced} unreadable character(s) replaced with \uFFFD', ja: '{encoding} として読み込み、読めない {replaced} 文字を \uFFFD に置き換えました', actionJa: '正確にインデックスするには UTF-8 で保存し直してください' },
   'pdf-page-limit': { en: 'only the first {indexed} of {total} pages were indexed (page limit)', ja: '{total} ページ中、最初の {indexed} ページだけをインデックスしました (ページ数の上限)', actionJa: '残りをインデックスするには PDF を分けてください' },
   'pdf-time-limit': { en: 'only the first {indexed} of {total} pages were indexed (the rest took too long)', ja: '{total} ページ中、最初の {indexed} ページだけをインデックスしました (残りは時間がかかりすぎました)', actionJa: '残りをインデックスするには PDF を分けてください' },
+  // the folder and GGUF pickers (browseFolder)
+  'invalid-browse-path': { en: '"{path}" is not a full path.', ja: '"{path}" はフルパスではありません。', actionJa: '/ またはドライブ (C:\\) から始まるパスを入力するか、一覧から場所を選んでください。' },
+  'browse-folder-not-found': { en: 'There is no folder at {path}.', ja: '{path} にフォルダがありません。', actionJa: 'パスを確認するか、一覧から場所を選んでください。' },
+  'browse-not-a-folder': { en: '{path} is not a folder.', ja: '{path} はフォルダではありません。', actionJa: 'それを含むフォルダを選んでください。' },
+  'browse-permission-denied': { en: 'The folder {path} cannot be opened: permission denied.', ja: 'フォルダ {path} を開けません: アクセスが拒否されました。', actionJa: '別のフォルダを選ぶか、このフォルダへのアクセス権を得てください。' },
+  'browse-symlink-loop': { en: '{path} is a link that leads back to itself.', ja: '{path} は自分自身に戻るリンクです。', actionJa: '別のフォルダを選ぶか、リンクを直してください。' },
+  'browse-unreadable': { en: 'The folder {path} cannot be read ({reason}).', ja: 'フォルダ {path} を読み込めません ({reason})。', actionJa: 'ディスクを確認するか、別のフォルダを選んでください。' },
+  'browse-truncated': { en: 'Only the first {shown} entries are shown.', ja: '最初の {shown} 件だけを表示しています。', actionJa: '一覧にないフォルダへは、パス欄にそのパスを入力して移動してください。' },
   // evaluation
   'eval-bad-engine-output': { en: 'The engine returned malformed candidates.', ja: 'エンジンが不正な候補を返しました。' },
   'eval-bad-jsonl': { en: 'A line of the collection is not valid JSON.', ja: 'コレクションの行が正しい JSON ではありません。' },
@@ -126,10 +134,18 @@ export const MESSAGES: Record<string, MessageTemplate> = {
   'eval-cache-mismatch': { en: 'The cached scores belong to another run.', ja: 'キャッシュされたスコアは別の実行のものです。' },
   'eval-cache-short': { en: 'The cached scores do not cover every setting.', ja: 'キャッシュされたスコアがすべての設定を含んでいません。' },
   'eval-cancelled': { en: 'Evaluation stopped.', ja: '評価を停止しました。' },
+  'eval-running': { en: 'An evaluation is already running.', ja: '評価はすでに実行中です。', actionJa: '終わるまで待つか、中止してください。' },
+  'eval-failed': { en: 'The evaluation failed: {detail}', ja: '評価に失敗しました: {detail}', actionJa: 'コレクションとモデルを確認して、もう一度実行してください。' },
   'eval-missing-id': { en: 'A record has no id.', ja: 'ID のないレコードがあります。' },
   'eval-no-docs': { en: 'No documents were found.', ja: '文書が見つかりません。' },
   'eval-no-split': { en: 'No relevance file for that split.', ja: 'その分割の適合判定ファイルがありません。' },
   'eval-unknown-format': { en: 'That is not a collection this app can read.', ja: 'このアプリが読めるコレクションではありません。' },
+  // the store (opening it, reads that never write, a full disk)
+  'store-missing': { en: 'There is no localrag store in {store}: nothing has been indexed there yet.', ja: '{store} に localrag のストアがありません (まだ何もインデックスされていません)。', actionJa: 'まずフォルダをインデックスするか、別のストアを選んでください。' },
+  'store-needs-upgrade': { en: 'The store in {store} was written by an older localrag and must be upgraded once; reading it never changes it.', ja: '{store} のストアは古い localrag で作られたため、一度更新が必要です (読み取るだけではストアを変更しません)。', actionJa: 'アプリで開くか `localrag doctor` で更新してから、もう一度試してください。' },
+  'store-too-new': { en: 'The store in {store} was written by a newer localrag (store format {found}; this one reads up to {current}).', ja: '{store} のストアは新しい localrag で作られています (形式 {found}、このバージョンが読めるのは {current} まで)。', actionJa: 'localrag を更新するか、別のストアを選んでください。' },
+  'store-read-only': { en: 'This store was opened only for reading, so {what} is not possible here.', ja: 'このストアは読み取り専用で開かれているため、ここではできません ({what})。', actionJa: 'ストアに書き込むコマンド (localrag index など) で実行してください。' },
+  'disk-full': { en: 'The disk holding {dir} is full: {doing} stopped ({detail}).', ja: '{dir} のあるディスクがいっぱいのため、処理を中断しました ({doing}: {detail})。', actionJa: 'ディスクの空きを増やしてから、もう一度試してください。それまでに保存した内容は残り、インデックスは止まったところから再開します。' },
   // requests and the serve-mode server
   'invalid-request': { en: 'The request is not valid.', ja: 'リクエストが正しくありません。' },
   'invalid-setting': { en: 'A setting is not valid.', ja: '設定の値が正しくありません。' },

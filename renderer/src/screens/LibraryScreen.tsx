@@ -1,7 +1,7 @@
 // Folders in (removed only after a confirmation), indexing progress, every file with its state and reason in a
 // table that pages and filters (a folder of thousands of files stays one screen), and the models with download
 // progress.
-import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import {
   columnFilteringFeature, createColumnHelper, createFilteredRowModel, createPaginatedRowModel, createSortedRowModel,
   filterFn_equalsString, filterFn_includesString, rowPaginationFeature, rowSortingFeature, sortFn_alphanumeric, sortFn_basic,
@@ -12,6 +12,8 @@ import { FILE_STATES, MODEL_ROLES } from '../../../core/contract/vocabulary.js';
 import { appErrorOf } from '../api/api-error.js';
 import { DataTable, Pager } from '../components/DataTable.js';
 import { ErrorNote } from '../components/ErrorNote.js';
+import { FolderBrowser } from '../components/FolderBrowser.js';
+import { formatBytes } from '../components/format-bytes.js';
 import { ProgressBar } from '../components/ProgressBar.js';
 import type { StringKey } from '../i18n/strings.js';
 import { useApp } from '../state/app-context.js';
@@ -29,11 +31,7 @@ const features = tableFeatures({
 });
 const helper = createColumnHelper<typeof features, FileStatus>();
 
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-}
+export { formatBytes } from '../components/format-bytes.js';
 
 function useFileColumns() {
   const { t } = useApp();
@@ -58,6 +56,11 @@ export function LibraryScreen() {
   const [files, setFiles] = useState<FileStatus[]>([]);
   const [error, setError] = useState<AppError | null>(null);
   const [confirming, setConfirming] = useState<string | null>(null);
+  const [browsing, setBrowsing] = useState(false);
+  const addButton = useRef<HTMLButtonElement>(null);
+  /** Bumped when a folder was picked: the Add button takes the focus, so Enter adds it. */
+  const [picked, setPicked] = useState(0);
+  useEffect(() => { if (picked) addButton.current?.focus(); }, [picked]);
   const [columnFilters, setColumnFilters] = useState<ColumnFiltersState>([]);
   const [pagination, setPagination] = useState<PaginationState>({ pageIndex: 0, pageSize: 50 });
   const columns = useFileColumns();
@@ -91,9 +94,15 @@ export function LibraryScreen() {
     const folder = path.trim();
     if (folder) void run(() => api.call('addFolder', { path: folder }));
   };
+  // Electron's native dialog where the bridge has one; the engine-side folder browser otherwise (serve mode).
   const pick = async () => {
-    const folder = await host.pickFolder?.();
-    if (folder) setPath(folder);
+    if (!host.pickFolder) return setBrowsing(true);
+    const folder = await host.pickFolder();
+    if (folder) choose(folder);
+  };
+  const choose = (folder: string) => {
+    setPath(folder);
+    setPicked((n) => n + 1);
   };
 
   const filterValue = (id: string) => (columnFilters.find((f) => f.id === id)?.value as string | undefined) ?? '';
@@ -114,9 +123,13 @@ export function LibraryScreen() {
         <label htmlFor="folder-path">{t('folderPath')}</label>
         <input id="folder-path" type="text" value={path} onChange={(e) => setPath(e.target.value)} spellCheck={false}
           placeholder={host.pickFolder ? undefined : t('folderPathHint')} />
-        {host.pickFolder ? <button type="button" onClick={() => void pick()}>{t('chooseFolder')}</button> : null}
-        <button type="submit" disabled={!path.trim()}>{t('addFolder')}</button>
+        <button type="button" onClick={() => void pick()}>{t('chooseFolder')}</button>
+        <button type="submit" ref={addButton} disabled={!path.trim()}>{t('addFolder')}</button>
       </form>
+      {browsing ? (
+        <FolderBrowser show="folders" start={path.trim() || undefined}
+          onChoose={(folder) => { setBrowsing(false); choose(folder); }} onClose={() => setBrowsing(false)} />
+      ) : null}
       {error ? <ErrorNote error={error} /> : null}
       {indexProgress ? <ProgressBar progress={indexProgress} /> : null}
       {indexProgress?.error ? <ErrorNote error={indexProgress.error} /> : null}

@@ -4,8 +4,10 @@
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import type { AppError, ModelRole, SearchResult, Settings } from '../../../core/contract/api.js';
 import { EXECUTION_PROVIDERS, LANGUAGES, LLM_BACKENDS, NORMALISATIONS, RERANK_MODES, RETRIEVAL_FUSIONS } from '../../../core/contract/vocabulary.js';
+import { RETRIEVAL_MODES } from '../../../core/contract/vocabulary.js';
 import { appErrorOf } from '../api/api-error.js';
 import { ErrorNote } from '../components/ErrorNote.js';
+import { FolderBrowser } from '../components/FolderBrowser.js';
 import type { StringKey } from '../i18n/strings.js';
 import { useApp } from '../state/app-context.js';
 import { changedFields, numberBounds, settingProblems, type SettingKey } from '../state/settings-check.js';
@@ -15,10 +17,10 @@ const PREVIEW_ROWS = 10;
 const ALPHA_SAVE_DELAY_MS = 250;
 /** Changes that leave the stored chunks cut the old way until the folders are indexed again. */
 const NEEDS_REINDEX: SettingKey[] = ['chunkTokens', 'chunkOverlap', 'embedderModel'];
-type ChoiceKey = 'rerankMode' | 'normalisation' | 'retrievalFusion' | 'executionProvider' | 'llmBackend' | 'language';
+type ChoiceKey = 'rerankMode' | 'normalisation' | 'retrievalFusion' | 'executionProvider' | 'llmBackend' | 'language' | 'retrieval';
 const CHOICES: Record<ChoiceKey, readonly string[]> = {
   rerankMode: RERANK_MODES, normalisation: NORMALISATIONS, retrievalFusion: RETRIEVAL_FUSIONS,
-  executionProvider: EXECUTION_PROVIDERS, llmBackend: LLM_BACKENDS, language: LANGUAGES,
+  executionProvider: EXECUTION_PROVIDERS, llmBackend: LLM_BACKENDS, language: LANGUAGES, retrieval: RETRIEVAL_MODES,
 };
 
 const label = (k: SettingKey) => k as StringKey;
@@ -33,6 +35,7 @@ export function SettingsScreen() {
   const [alpha, setAlpha] = useState<number | null>(null);
   const [alphaState, setAlphaState] = useState<'idle' | 'applying' | 'applied'>('idle');
   const [previewing, setPreviewing] = useState(false);
+  const [browsingGguf, setBrowsingGguf] = useState(false);
   const previewSeq = useRef(0);
   const alphaTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
@@ -163,6 +166,9 @@ export function SettingsScreen() {
         {num('finalK')}
         {choice('normalisation')}
         {choice('retrievalFusion')}
+        {choice('retrieval')}
+        {num('bm25K1')}
+        {num('bm25B')}
       </fieldset>
       <fieldset>
         <legend>{t('groupChunking')}</legend>
@@ -182,8 +188,15 @@ export function SettingsScreen() {
           <>
             {llmPicker('embeddedModelPath')}
             <Field id="embeddedModelPathCustom" label={t('ggufPath')} help={t('help_ggufPath')}>
-              <input id="embeddedModelPathCustom" type="text" value={view.embeddedModelPath} spellCheck={false} onChange={(e) => set('embeddedModelPath', e.target.value)} />
+              <span className="picker">
+                <input id="embeddedModelPathCustom" type="text" value={view.embeddedModelPath} spellCheck={false} onChange={(e) => set('embeddedModelPath', e.target.value)} />
+                <button type="button" onClick={() => setBrowsingGguf(true)}>{t('browseButton')}</button>
+              </span>
             </Field>
+            {browsingGguf ? (
+              <FolderBrowser show="gguf" start={view.embeddedModelPath || undefined}
+                onChoose={(file) => { setBrowsingGguf(false); set('embeddedModelPath', file); }} onClose={() => setBrowsingGguf(false)} />
+            ) : null}
           </>
         )}
         {llmModels.error ? <p className="hint" data-testid="llm-models-error">{t('llmModelsError', { reason: llmModels.error.message })}</p> : null}
