@@ -2,7 +2,8 @@
 // only to their longest. No tokenizer here (core/embed/embedder.ts adds it), so the embedding thread, which gets
 // token ids from the engine, loads the session without @huggingface/transformers (~45 MiB a thread).
 import type { Settings } from '../contract/settings.js';
-import { batchTokensFor, isQuantizedModel, openSession, runBert, type OnnxSession } from './onnx-session.js';
+import { batchTokensFor, openSession, runBert, type OnnxSession } from './onnx-session.js';
+import { SessionModel } from './session-model.js';
 import { checkEmbeddingWidth, pickEmbeddingOutput } from './model-io.js';
 import { profileFor, type ModelProfile } from './profiles.js';
 import { padBatch, type Encoded } from './encoded.js';
@@ -53,17 +54,17 @@ export function syntheticProbe(maxLength: number): (n: number) => Encoded[] {
   });
 }
 
-export class PassageModel {
+export class PassageModel extends SessionModel {
   private constructor(
     readonly profile: ModelProfile,
-    private readonly onnx: OnnxSession,
+    onnx: OnnxSession,
     readonly dim: number,
     private readonly padId: number,
     private readonly batchSize: number,
     private readonly passagesPerCallOverride: number | undefined,
     /** Hash of the weights, tokenizer and config actually loaded (core/models/fingerprint.ts). */
     readonly fingerprint: string,
-  ) {}
+  ) { super(onnx); }
 
   static async load(opts: PassageModelLoad): Promise<PassageModel> {
     const profile = profileFor(opts.id, opts.modelDir, 'embedder');
@@ -84,12 +85,6 @@ export class PassageModel {
     return new PassageModel(profile, onnx, dim, opts.padId, opts.settings.embedBatchSize, opts.passagesPerCall, fingerprint);
   }
 
-  get provider(): string { return this.onnx.provider; }
-  get fallbackReason(): string | null { return this.onnx.fallbackReason; }
-  /** The session as it was chosen: probe times and node placement per provider. */
-  get session(): OnnxSession { return this.onnx; }
-  get modelPath(): string { return this.onnx.modelPath; }
-  get quantized(): boolean { return isQuantizedModel(this.onnx.modelPath); }
   /** Passages per model call: one for int8 (see QUANTIZED_PASSAGES_PER_CALL), else embedBatchSize. */
   get passagesPerCall(): number { return this.passagesPerCallOverride ?? (this.quantized ? QUANTIZED_PASSAGES_PER_CALL : this.batchSize); }
   /** Identifies the vectors this model makes: change it and stored vectors must be recomputed. */
@@ -129,10 +124,6 @@ export class PassageModel {
       const v = data.slice(r * this.dim, (r + 1) * this.dim);
       return this.profile.normalize ? normalise(v) : v;
     });
-  }
-
-  async close(): Promise<void> {
-    await this.onnx.session.release();
   }
 }
 
