@@ -6,8 +6,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const source = fileURLToPath(new URL('./main.ts', import.meta.url));
 if (existsSync(source)) {
-  const { register } = await import('tsx/esm/api');
-  register();
+  const { registerTsx } = await import('../host/register-tsx.mjs');
+  await registerTsx();
   await import(pathToFileURL(source).href);
 } else {
   await import(new URL('../../dist/core/cli/main.js', import.meta.url).href);

@@ -1,147 +1,64 @@
-// The bi-encoder: texts in, unit vectors out, batched and padded only to the longest item in each batch.
+// The bi-encoder: texts in, unit vectors out. The tokenizer is here; the session, batching and pooling are the
+// passage model's (core/embed/passage-model.ts), which the embedding thread loads alone and feeds token ids.
 import type { Settings } from '../contract/settings.js';
-import { batchTokensFor, openSession, runBert, type OnnxSession } from './onnx-session.js';
-import { checkEmbeddingWidth, pickEmbeddingOutput } from './model-io.js';
+import type { OnnxSession } from './onnx-session.js';
 import { profileFor, type ModelProfile } from './profiles.js';
-import { loadTokenizer, padBatch, type Encoded, type TextTokenizer } from './tokenizer.js';
-import { modelFingerprint } from '../models/fingerprint.js';
-import { batchesOf } from './batches.js';
+import { loadTokenizer, type Encoded, type TextTokenizer } from './tokenizer.js';
+import { PassageModel, type EmbedStats, type PassageModelOptions } from './passage-model.js';
 
+export { dot, normalise, pool, QUANTIZED_PASSAGES_PER_CALL, type EmbedStats } from './passage-model.js';
 
-export interface EmbedStats {
-  ms: number;
-  batches: number;
-  tokens: number;
-}
-
-export interface EmbedderOptions {
-  id: string;
-  modelDir: string;
+export interface EmbedderOptions extends PassageModelOptions {
   settings: Pick<Settings, 'executionProvider' | 'preferQuantized' | 'embedBatchSize'>;
-  log?: (line: string) => void;
 }
 
 export class Embedder {
   private constructor(
-    readonly profile: ModelProfile,
     readonly tokenizer: TextTokenizer,
-    private readonly onnx: OnnxSession,
-    readonly dim: number,
-    private readonly batchSize: number,
-    /** Hash of the weights, tokenizer and config actually loaded (core/models/fingerprint.ts). */
-    readonly fingerprint: string,
+    /** The session side, shared with the embedding thread's way of embedding (token ids in). */
+    readonly model: PassageModel,
   ) {}
 
   static async load(opts: EmbedderOptions): Promise<Embedder> {
-    const profile = profileFor(opts.id, opts.modelDir, 'embedder');
     const tokenizer = await loadTokenizer(opts.modelDir);
-    // The probe: a batch of the sizes indexing sends (one short text when not timed), whose outputs must be usable
-    // vectors of the config's width.
-    const batchOf = (n: number) => padBatch(Array.from({ length: n }, (_, i) =>
-      tokenizer.encode(profile.passagePrefix + 'probe passage about lift and drag '.repeat(2 + i * 6), profile.maxLength)), tokenizer.padId);
-    const probes = { timed: batchOf(4), quick: batchOf(1) };
-    let dim = 0;
-    const onnx = await openSession({
-      modelDir: opts.modelDir, preferQuantized: opts.settings.preferQuantized, setting: opts.settings.executionProvider, log: opts.log,
-      probe: async (s, timed) => {
-        const result = await runBert(s, timed ? probes.timed : probes.quick);
-        const out = pickEmbeddingOutput(result, s.outputNames, s.modelPath);
-        dim = out.tensor.dims[out.tensor.dims.length - 1]!;
-        checkEmbeddingWidth(dim, s.modelPath, result, out.name);
-      },
-    });
-    const fingerprint = modelFingerprint(opts.modelDir, onnx.modelPath);
-    return new Embedder(profile, tokenizer, onnx, dim, opts.settings.embedBatchSize, fingerprint);
+    const profile = profileFor(opts.id, opts.modelDir, 'embedder');
+    const probe = (n: number) => Array.from({ length: n }, (_, i) =>
+      tokenizer.encode(profile.passagePrefix + 'probe passage about lift and drag '.repeat(2 + i * 6), profile.maxLength));
+    return new Embedder(tokenizer, await PassageModel.load({ ...opts, padId: tokenizer.padId, probe }));
   }
 
-  get provider(): string { return this.onnx.provider; }
-  get fallbackReason(): string | null { return this.onnx.fallbackReason; }
+  get profile(): ModelProfile { return this.model.profile; }
+  get dim(): number { return this.model.dim; }
+  /** Hash of the weights, tokenizer and config actually loaded (core/models/fingerprint.ts). */
+  get fingerprint(): string { return this.model.fingerprint; }
+  get provider(): string { return this.model.provider; }
+  get fallbackReason(): string | null { return this.model.fallbackReason; }
   /** The session as it was chosen: probe times and node placement per provider. */
-  get session(): OnnxSession { return this.onnx; }
-  get modelPath(): string { return this.onnx.modelPath; }
+  get session(): OnnxSession { return this.model.session; }
+  get modelPath(): string { return this.model.modelPath; }
+  get quantized(): boolean { return this.model.quantized; }
+  /** Passages per model call: one for int8 (see QUANTIZED_PASSAGES_PER_CALL), else embedBatchSize. */
+  get passagesPerCall(): number { return this.model.passagesPerCall; }
   /** Identifies the vectors this embedder makes: change it and stored vectors must be recomputed. */
-  get key(): string { return `${this.profile.id}:${this.fingerprint}:${this.dim}:${this.profile.pooling}:${this.profile.passagePrefix}`; }
+  get key(): string { return this.model.key; }
   /** Tokens the passage prefix adds, which count against the chunk budget. */
   get prefixTokens(): number { return this.profile.passagePrefix ? this.tokenizer.count(this.profile.passagePrefix) : 0; }
 
   async embedQuery(text: string): Promise<Float32Array> {
-    const [v] = await this.run([this.tokenizer.encode(this.profile.queryPrefix + text, this.profile.maxLength)]);
+    const [v] = await this.model.embedEncoded([this.tokenizer.encode(this.profile.queryPrefix + text, this.profile.maxLength)]);
     return v!;
   }
 
-  async embedPassages(texts: string[], stats?: EmbedStats): Promise<Float32Array[]> {
-    const encoded = texts.map((t) => this.tokenizer.encode(this.profile.passagePrefix + t, this.profile.maxLength));
-    // Sorting by length keeps padding inside a batch small; results go back to input order.
-    const order = encoded.map((_, i) => i).sort((a, b) => encoded[a]!.ids.length - encoded[b]!.ids.length);
-    const out = new Array<Float32Array>(texts.length);
-    const t0 = performance.now();
-    // Batches are capped in padded tokens too (batchTokensFor: 1,024 on the CPU). Peak memory follows the largest
-    // batch: its attention scores alone are rows x heads x length^2 floats (32 x 12 x 512^2 x 4 B = 400 MB at the old
-    // fixed 32 rows), and ORT's arena keeps that peak for the session's life. Embedding 200 Cranfield abstracts (up
-    // to 512 tokens) peaked at 1,424 MiB RSS with 32 rows; 802 / 541 / 461 MiB with 4,096 / 2,048 / 1,024 tokens per
-    // batch, in about the same time. `npm run bench:index` prints indexing's peak RSS beside the raw embedder.
-    for (const positions of batchesOf(order.map((i) => encoded[i]!.ids.length), this.batchSize, batchTokensFor(this.onnx.provider))) {
-      const idx = positions.map((k) => order[k]!);
-      const vectors = await this.run(idx.map((i) => encoded[i]!));
-      idx.forEach((i, j) => { out[i] = vectors[j]!; });
-      if (stats) { stats.batches++; stats.tokens += idx.reduce((s, i) => s + encoded[i]!.ids.length, 0); }
-    }
-    if (stats) stats.ms += performance.now() - t0;
-    return out;
+  /** Passages with the passage prefix, tokenised and cut to the model's length. */
+  encodePassages(texts: string[]): Encoded[] {
+    return texts.map((t) => this.tokenizer.encode(this.profile.passagePrefix + t, this.profile.maxLength));
   }
 
-  private async run(batch: Encoded[]): Promise<Float32Array[]> {
-    const padded = padBatch(batch, this.tokenizer.padId);
-    const { mask, rows, cols } = padded;
-    const result = await runBert(this.onnx, padded);
-    const out = pickEmbeddingOutput(result, this.onnx.outputNames, this.onnx.modelPath);
-    const data = out.tensor.data as Float32Array;
-    if (out.kind === 'tokens') return pool(data, mask, rows, cols, this.dim, this.profile);
-    // Already pooled by the export: one row per text.
-    return Array.from({ length: rows }, (_, r) => {
-      const v = data.slice(r * this.dim, (r + 1) * this.dim);
-      return this.profile.normalize ? normalise(v) : v;
-    });
+  async embedPassages(texts: string[], stats?: EmbedStats): Promise<Float32Array[]> {
+    return this.model.embedEncoded(this.encodePassages(texts), stats);
   }
 
   async close(): Promise<void> {
-    await this.onnx.session.release();
+    await this.model.close();
   }
-}
-
-/** Mean (mask-weighted) or CLS pooling, then optional L2 normalisation. */
-export function pool(hidden: Float32Array, mask: BigInt64Array, rows: number, cols: number, dim: number, profile: Pick<ModelProfile, 'pooling' | 'normalize'>): Float32Array[] {
-  const out: Float32Array[] = [];
-  for (let r = 0; r < rows; r++) {
-    const v = new Float32Array(dim);
-    if (profile.pooling === 'cls') {
-      v.set(hidden.subarray(r * cols * dim, r * cols * dim + dim));
-    } else {
-      let n = 0;
-      for (let c = 0; c < cols; c++) {
-        if (mask[r * cols + c] === 0n) continue;
-        n++;
-        const base = (r * cols + c) * dim;
-        for (let d = 0; d < dim; d++) v[d]! += hidden[base + d]!;
-      }
-      for (let d = 0; d < dim; d++) v[d]! /= Math.max(n, 1);
-    }
-    if (profile.normalize) normalise(v);
-    out.push(v);
-  }
-  return out;
-}
-
-export function normalise(v: Float32Array): Float32Array {
-  let s = 0;
-  for (let i = 0; i < v.length; i++) s += v[i]! * v[i]!;
-  const n = Math.sqrt(s) || 1;
-  for (let i = 0; i < v.length; i++) v[i]! /= n;
-  return v;
-}
-
-export function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
 }

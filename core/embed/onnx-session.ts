@@ -51,6 +51,11 @@ export function batchTokensFor(provider: string): number {
   return provider === 'cpu' ? 1024 : 16_384;
 }
 
+/** Whether a model file is the int8 export (its activations are quantised with one scale per input tensor). */
+export function isQuantizedModel(modelPath: string): boolean {
+  return modelPath.endsWith('_quantized.onnx');
+}
+
 /** Picks `onnx/model_quantized.onnx` when preferred and present, else `onnx/model.onnx`. */
 export function modelFile(modelDir: string, preferQuantized: boolean): string {
   const int8 = `${modelDir}/onnx/model_quantized.onnx`;

@@ -2,11 +2,9 @@
 // rules the embedder and cross-encoder need.
 import { basename, dirname, resolve } from 'node:path';
 import { AutoTokenizer, env, type PreTrainedTokenizer } from '@huggingface/transformers';
+import type { Encoded } from './encoded.js';
 
-export interface Encoded {
-  ids: number[];
-  typeIds: number[];
-}
+export { padBatch, type Encoded } from './encoded.js';
 
 export interface TextTokenizer {
   /** Token count without special tokens: what the chunker measures. */
@@ -63,23 +61,4 @@ function wrap(tok: PreTrainedTokenizer): TextTokenizer {
       return { ids, typeIds };
     },
   };
-}
-
-/** Batch tensors padded only to the longest item of this batch. */
-export function padBatch(items: Encoded[], padId: number): { ids: BigInt64Array; mask: BigInt64Array; types: BigInt64Array; rows: number; cols: number; tokens: number } {
-  const rows = items.length;
-  const cols = Math.max(1, ...items.map((e) => e.ids.length));
-  const ids = new BigInt64Array(rows * cols).fill(BigInt(padId));
-  const mask = new BigInt64Array(rows * cols);
-  const types = new BigInt64Array(rows * cols);
-  let tokens = 0;
-  items.forEach((e, r) => {
-    for (let c = 0; c < e.ids.length; c++) {
-      ids[r * cols + c] = BigInt(e.ids[c]!);
-      mask[r * cols + c] = 1n;
-      types[r * cols + c] = BigInt(e.typeIds[c] ?? 0);
-    }
-    tokens += e.ids.length;
-  });
-  return { ids, mask, types, rows, cols, tokens };
 }

@@ -125,8 +125,10 @@ export class Library {
     const thread = () => {
       if (this.embedThread?.key !== local.key) {
         void this.closeEmbedThread();
-        const settings = { executionProvider: s.executionProvider, preferQuantized: s.preferQuantized, embedBatchSize: s.embedBatchSize };
-        const started = EmbedThread.start({ id: s.embedderModel, modelDir: resolveModelDir(modelsDir, s.embedderModel), settings }).catch((err: unknown) => {
+        // Where the engine's session settled on the CPU the thread does not probe GPUs again (and so cannot differ).
+        const provider = local.provider === 'cpu' ? 'cpu' : s.executionProvider;
+        const settings = { executionProvider: provider, preferQuantized: s.preferQuantized, embedBatchSize: s.embedBatchSize };
+        const started = EmbedThread.start({ id: s.embedderModel, modelDir: resolveModelDir(modelsDir, s.embedderModel), settings, padId: local.tokenizer.padId }).catch((err: unknown) => {
           this.log(`embedding thread unavailable, embedding in the engine's thread: ${(err as Error).message}`);
           return null;
         });

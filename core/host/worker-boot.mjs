@@ -3,7 +3,7 @@
 import { workerData } from 'node:worker_threads';
 
 if (workerData.entry.endsWith('.ts')) {
-  const { register } = await import('tsx/esm/api');
-  register();
+  const { registerTsx } = await import('./register-tsx.mjs');
+  await registerTsx(workerData.preload);
 }
 await import(workerData.entry);

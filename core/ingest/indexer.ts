@@ -73,7 +73,8 @@ export async function indexFolders(folders: string[], deps: IndexerDeps): Promis
   const dropVectors = (ids: number[]) => { deps.vectors?.remove(ids); summary.chunksRemoved += ids.length; };
   const embedPending = async (all: boolean) => {
     if (!deps.embedder || !deps.vectors) return;
-    // Large groups: the embedder sorts each group by length, so bigger groups mean less padding per batch.
+    // Large groups: fp32 batches sorted by length pad less in them. Grouping never changes a vector (the embedder
+    // embeds int8 passages one per call; fp32 padding is masked exactly), so a resumed run stores a clean run's.
     const batch = deps.settings.embedBatchSize * 16;
     for (;;) {
       if (!all && pending < batch) return;

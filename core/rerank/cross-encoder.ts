@@ -2,6 +2,7 @@
 // per model, reused; pairs sorted by length and batched so padding only reaches the longest pair of each batch.
 import type { Settings } from '../contract/settings.js';
 import { batchTokensFor, openSession, runBert, type OnnxSession } from '../embed/onnx-session.js';
+import { SessionModel } from '../embed/session-model.js';
 import { checkLogits } from '../embed/model-io.js';
 import { profileFor, type ModelProfile } from '../embed/profiles.js';
 import { loadTokenizer, padBatch, type Encoded, type TextTokenizer } from '../embed/tokenizer.js';
@@ -55,7 +56,7 @@ export function emptyCrossStats(): CrossStats {
   return { ms: 0, batches: 0, tokens: 0, paddedTokens: 0, pairs: 0 };
 }
 
-export class CrossEncoder {
+export class CrossEncoder extends SessionModel {
   /** Pairs scored since load: lets callers (and tests) see that cached scores were not recomputed. */
   pairsScored = 0;
   /** Model calls (score / scoreEncoded) since load. */
@@ -64,14 +65,14 @@ export class CrossEncoder {
   private constructor(
     readonly profile: ModelProfile,
     readonly tokenizer: TextTokenizer,
-    private readonly onnx: OnnxSession,
+    onnx: OnnxSession,
     readonly maxLength: number,
     readonly batchSize: number,
     readonly batchTokens: number,
     private readonly pairsPerCallOverride: number | undefined,
     /** Hash of the weights, tokenizer and config actually loaded (core/models/fingerprint.ts). */
     readonly fingerprint: string,
-  ) {}
+  ) { super(onnx); }
 
   static async load(opts: CrossEncoderOptions): Promise<CrossEncoder> {
     const profile = profileFor(opts.id, opts.modelDir, 'cross-encoder');
@@ -93,12 +94,6 @@ export class CrossEncoder {
     return new CrossEncoder(profile, tokenizer, onnx, maxLength, opts.settings.crossBatchSize, opts.batchTokens ?? batchTokensFor(onnx.provider), opts.pairsPerCall, modelFingerprint(opts.modelDir, onnx.modelPath));
   }
 
-  get provider(): string { return this.onnx.provider; }
-  get fallbackReason(): string | null { return this.onnx.fallbackReason; }
-  /** The session as it was chosen: probe times and node placement per provider. */
-  get session(): OnnxSession { return this.onnx; }
-  get modelPath(): string { return this.onnx.modelPath; }
-  get quantized(): boolean { return this.onnx.modelPath.endsWith('_quantized.onnx'); }
   /** Pairs per model call: one for int8 (see QUANTIZED_PAIRS_PER_CALL), else crossBatchSize. */
   get pairsPerCall(): number { return this.pairsPerCallOverride ?? (this.quantized ? QUANTIZED_PAIRS_PER_CALL : this.batchSize); }
 
@@ -137,10 +132,6 @@ export class CrossEncoder {
     const logits = (result.logits ?? result[this.onnx.outputNames[0]!])!;
     if (stats) { stats.batches++; stats.tokens += tokens; stats.paddedTokens += rows * cols; }
     return readLogits(logits.data as Float32Array, rows, logits.dims);
-  }
-
-  async close(): Promise<void> {
-    await this.onnx.session.release();
   }
 }
 

@@ -11,7 +11,7 @@ process.parentPort = {
 };
 process.argv = [process.execPath, workerData.modulePath, ...workerData.args];
 if (workerData.entry.endsWith('.ts')) {
-  const { register } = await import('tsx/esm/api');
-  register();
+  const { registerTsx } = await import('../../core/host/register-tsx.mjs');
+  await registerTsx();
 }
 await import(workerData.entry);

@@ -5,6 +5,7 @@ import { Embedder, dot } from '../../core/embed/embedder.js';
 import { createOnnxSession, gpuProvidersFor, modelFile } from '../../core/embed/onnx-session.js';
 import { loadTokenizer } from '../../core/embed/tokenizer.js';
 import { tinyModels } from '../support/models.js';
+import { sameBits } from '../support/vectors.js';
 
 const settings = { executionProvider: 'cpu' as const, preferQuantized: false, embedBatchSize: 4 };
 
@@ -21,6 +22,51 @@ test('batched embeddings equal one-at-a-time embeddings (padding is masked), and
   }
   assert.equal(e.dim, batched[0]!.length);
   await e.close();
+});
+
+const varied = Array.from({ length: 13 }, (_, i) => `Passage ${i}: ${'the boundary layer separates behind the shock '.repeat(1 + ((i * 5) % 9))}at Mach ${i + 1}.`);
+
+test('int8: a passage embeds to exactly the same vector alone and inside any batch; shared int8 batches would move it', async () => {
+  const { embedderDir } = await tinyModels();
+  const int8 = await Embedder.load({ id: 'tiny-embedder', modelDir: embedderDir, settings: { ...settings, preferQuantized: true } });
+  const shared = await Embedder.load({ id: 'tiny-embedder', modelDir: embedderDir, settings: { ...settings, preferQuantized: true }, passagesPerCall: 32 });
+  try {
+    assert.equal(int8.quantized, true);
+    assert.equal(int8.passagesPerCall, 1);
+    const stats = { ms: 0, batches: 0, tokens: 0 };
+    const together = await int8.embedPassages(varied, stats);
+    assert.equal(stats.batches, varied.length, 'one passage per model call');
+    const subset = await int8.embedPassages([varied[7]!, varied[2]!, varied[11]!]);
+    [7, 2, 11].forEach((i, j) => assert.ok(sameBits(subset[j]!, together[i]!), `passage ${i} in a group of 3 vs of 13`));
+    for (const [i, t] of varied.entries()) {
+      const [alone] = await int8.embedPassages([t]);
+      assert.ok(sameBits(alone!, together[i]!), `passage ${i}: alone vs with 12 others`);
+    }
+    // The hazard is real for this model: one call for all (one activation scale) moves some vectors.
+    const batched = await shared.embedPassages(varied);
+    assert.ok(batched.some((v, i) => !sameBits(v, together[i]!)), 'a shared int8 batch should shift some vector');
+  } finally {
+    await int8.close();
+    await shared.close();
+  }
+});
+
+test('fp32: padded batches give bit-identical vectors to one at a time (padding is masked exactly)', async () => {
+  const { embedderDir } = await tinyModels();
+  const fp32 = await Embedder.load({ id: 'tiny-embedder', modelDir: embedderDir, settings });
+  try {
+    assert.equal(fp32.quantized, false);
+    assert.equal(fp32.passagesPerCall, settings.embedBatchSize);
+    const stats = { ms: 0, batches: 0, tokens: 0 };
+    const together = await fp32.embedPassages(varied, stats);
+    assert.ok(stats.batches < varied.length, `batched (${stats.batches} calls)`);
+    for (const [i, t] of varied.entries()) {
+      const [alone] = await fp32.embedPassages([t]);
+      assert.ok(sameBits(alone!, together[i]!), `passage ${i}: alone vs in a padded batch`);
+    }
+  } finally {
+    await fp32.close();
+  }
 });
 
 test('a GPU provider that cannot start falls back to the CPU and says why', async () => {

@@ -10,6 +10,11 @@ import { testModelsDir } from './models.js';
 
 const FLAT_HEADER_BYTES = 45;
 
+/** Byte-for-byte equality of two vectors: what a resumed run must store to equal a clean run. */
+export function sameBits(a: Float32Array, b: Float32Array): boolean {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+}
+
 /** Asserts that vectors.faiss holds exactly SQLite's vectors: same ids, no duplicates, each row byte-equal. */
 export function assertFaissEqualsSqlite(storeDir: string): { vectors: number } {
   const db = new Database(join(storeDir, 'localrag.sqlite'), { readonly: true, fileMustExist: true });
