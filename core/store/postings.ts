@@ -165,14 +165,14 @@ function applyChanges(db: Db, removed: Map<number, ChunkTerms>, added: Map<numbe
   db.prepare('UPDATE bm25_totals SET chunks = chunks + ?, length = length + ? WHERE id = 0').run(dChunks, dLength);
   const s = statements(db);
   for (const [term, { drop, put }] of perTerm) {
-    const tail = s.tail.all(term) as StoredRow[];
+    const tail = s.tail.all(term) as RowMeta[];
     const lastId = tail[0]?.last ?? -Infinity;
     // Ids past the term's last row are appended; others (a chunk's text changed in place) go with the removals.
     let cut = 0;
     while (cut < put.ids.length && put.ids[cut]! <= lastId) cut++;
     if (drop.length || cut) rewrite(s, term, new Set(drop), { ids: put.ids.slice(0, cut), tfs: put.tfs.slice(0, cut), lens: put.lens.slice(0, cut) });
     if (cut < put.ids.length) {
-      append(s, term, cut || drop.length ? (s.tail.all(term) as StoredRow[]) : tail,
+      append(s, term, cut || drop.length ? (s.tail.all(term) as RowMeta[]) : tail,
         { ids: put.ids.slice(cut), tfs: put.tfs.slice(cut), lens: put.lens.slice(cut) });
     }
   }
@@ -183,7 +183,9 @@ const prepared = new WeakMap<Db, Statements>();
 function prepare(db: Db) {
   return {
     // The term's newest rows, newest first: the open tail (append) is among them.
-    tail: db.prepare('SELECT first, last, n, data FROM bm25_postings WHERE term = ? ORDER BY first DESC LIMIT 24'),
+    tail: db.prepare('SELECT first, last, n FROM bm25_postings WHERE term = ? ORDER BY first DESC LIMIT 24'),
+    data: db.prepare('SELECT data FROM bm25_postings WHERE term = ? AND first = ?').pluck(),
+    extend: db.prepare('UPDATE bm25_postings SET data = ?, last = ?, n = ? WHERE term = ? AND first = ?'),
     span: db.prepare('SELECT first, last, n, data FROM bm25_postings WHERE term = ? AND last >= ? AND first <= ? ORDER BY first'),
     remove: db.prepare('DELETE FROM bm25_postings WHERE term = ? AND first = ?'),
     insert: db.prepare('INSERT INTO bm25_postings(term, first, last, n, data) VALUES (?, ?, ?, ?, ?)'),
@@ -226,25 +228,47 @@ function rewrite(s: Statements, term: string, drop: Set<number>, put: Run): void
   replaceRows(s, term, old, slices(merged));
 }
 
-/** Appends postings past the term's last row, then merges tail rows while the older is at most twice the newer. */
-function append(s: Statements, term: string, newestFirst: StoredRow[], put: Run): void {
-  const open: StoredRow[] = [];
+/** A row's place: its first and last ids and how many postings it holds. */
+type RowMeta = Pick<StoredRow, 'first' | 'last' | 'n'>;
+/** Rows to become one: stored rows (oldest first) then new ones. */
+interface Group extends RowMeta { parts: (RowMeta & { data?: Buffer })[] }
+
+/**
+ * Appends postings past the term's last row, then merges tail rows while the older is at most twice the newer. Rows
+ * merge by joining their bytes (a row starts with a 0 delta, which becomes the distance from the row before), so
+ * nothing is decoded, and the oldest row of a merge keeps its key.
+ */
+function append(s: Statements, term: string, newestFirst: RowMeta[], put: Run): void {
+  const stack: Group[] = [];
   for (const r of newestFirst) {
     if (r.n > ROW_MAX / 2) break; // half-full rows are closed, which bounds the open tail to about log2(ROW_MAX) rows
-    open.unshift(r);
+    stack.unshift({ ...r, parts: [r] });
   }
-  const stack: (StoredRow | Run)[] = [...open];
-  const size = (x: StoredRow | Run) => ('n' in x ? x.n : x.ids.length);
-  const run = (x: StoredRow | Run) => ('n' in x ? decode(x) : x);
   for (const row of slices(put)) {
-    stack.push(row.n >= ROW_MAX ? row : decode(row));
+    stack.push({ ...row, parts: [row] });
     while (stack.length >= 2) {
       const a = stack.at(-2)!;
       const b = stack.at(-1)!;
-      if (size(a) + size(b) > ROW_MAX || size(a) > 2 * size(b)) break;
-      stack.splice(-2, 2, concat([run(a), run(b)]));
+      if (a.n + b.n > ROW_MAX || a.n > 2 * b.n) break;
+      stack.splice(-2, 2, { first: a.first, last: b.last, n: a.n + b.n, parts: [...a.parts, ...b.parts] });
     }
   }
-  const kept = new Set(stack.filter((x) => 'n' in x && open.includes(x)));
-  replaceRows(s, term, open.filter((r) => !kept.has(r)), stack.filter((x) => !kept.has(x as StoredRow)).flatMap((x) => ('n' in x ? [x] : slices(x))));
+  for (const group of stack) {
+    const [head, ...rest] = group.parts;
+    if (!head!.data && rest.length === 0) continue; // a stored open row left as it was
+    const bytes: Buffer[] = [];
+    let previous = head!.last;
+    for (const part of rest) {
+      const data = part.data ?? (s.data.get(term, part.first) as Buffer);
+      const gap: number[] = [];
+      pushVarint(gap, part.first - previous);
+      bytes.push(Buffer.from(gap), data.subarray(1));
+      previous = part.last;
+      if (!part.data) s.remove.run(term, part.first);
+    }
+    // SQL's || would turn blobs into text, so the bytes are joined here.
+    const data = Buffer.concat([head!.data ?? (s.data.get(term, head!.first) as Buffer), ...bytes]);
+    if (head!.data) s.insert.run(term, group.first, group.last, group.n, data);
+    else s.extend.run(data, group.last, group.n, term, group.first);
+  }
 }

@@ -1,13 +1,15 @@
 // BM25's postings against a reference that scores every chunk from chunk_terms: the exhaustive top k, equal to the
 // last bit, after writes, rewrites and removals; changes no writer folded in; a failed write; the schema-5 upgrade.
+import Database from 'better-sqlite3';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { getMeta, openDb, setMeta, type Db } from '../../core/store/db.js';
 import { markSkipped, removeDocument, replaceDocument } from '../../core/store/documents.js';
 import { bm25Search, rebuildFulltext } from '../../core/store/fulltext.js';
 import { decode, ROW_MAX, syncPostings, termCounts } from '../../core/store/postings.js';
-import { textTerms } from '../../core/store/text-terms.js';
 import { mulberry32 } from '../../core/models/synth/random.js';
+import { exhaustiveBm25 } from '../support/bm25-reference.js';
 import { tempDir } from '../support/temp.js';
 
 // Words that the analysis keeps as they are (no stopwords, already stems), so a test can say what a chunk holds.
@@ -26,27 +28,7 @@ function texts(r: () => number, n: number): string[] {
   return Array.from({ length: n }, () => Array.from({ length: 1 + Math.floor(r() * 12) }, word).join(' '));
 }
 
-/** Okapi BM25 over every chunk, from chunk_terms, in the same arithmetic as bm25Search. */
-function reference(db: Db, question: string, k: number, k1 = 1.2, b = 0.75): { chunkId: number; score: number }[] {
-  const rows = db.prepare('SELECT chunk_id, terms, len FROM chunk_terms').all() as { chunk_id: number; terms: string; len: number }[];
-  const chunks = rows.map((r) => ({ id: r.chunk_id, len: r.len, counts: termCounts(r.terms) }));
-  const avgdl = chunks.reduce((s, c) => s + c.len, 0) / chunks.length;
-  const qtf = termCounts(textTerms(question).join(' '));
-  const weights = [...qtf].flatMap(([t, q]): [string, number][] => {
-    const df = chunks.filter((c) => c.counts.has(t)).length;
-    return df ? [[t, ((2 * q) / (1 + q)) * Math.log(1 + (chunks.length - df + 0.5) / (df + 0.5))]] : [];
-  });
-  const c1 = k1 * (1 - b);
-  const c2 = (k1 * b) / avgdl;
-  return chunks.map((c) => {
-    let score = 0;
-    for (const [t, w] of weights) {
-      const tf = c.counts.get(t) ?? 0;
-      if (tf > 0) score += (w * (k1 + 1) * tf) / (tf + c1 + c2 * c.len);
-    }
-    return { chunkId: c.id, score };
-  }).filter((x) => x.score > 0).sort((x, y) => (y.score - x.score) || (x.chunkId - y.chunkId)).slice(0, k);
-}
+const reference = (db: Db, question: string, k: number, k1?: number, b?: number) => exhaustiveBm25(db, [question], k, k1, b)[0]!;
 
 /** The rows are sorted, never overlap, count right, and hold exactly what chunk_terms holds; the totals agree. */
 function assertConsistent(db: Db): void {
@@ -78,6 +60,25 @@ function assertSearchesExact(db: Db, r: () => number, label: string): void {
     assert.deepEqual(bm25Search(db, question, k), reference(db, question, k), `${label}: "${question}" k ${k}`);
   }
   assert.deepEqual(bm25Search(db, 'w0x w1x', 50, { k1: 0.4, b: 1 }), reference(db, 'w0x w1x', 50, 0.4, 1), `${label}: other k1 and b`);
+}
+
+/** Turns a store back into what release 5 left: FTS5 over chunk_terms, its vocabulary table, triggers feeding both. */
+function downgradeToV5(db: Db): void {
+  db.exec(`DROP TRIGGER chunks_ai; DROP TRIGGER chunks_ad; DROP TRIGGER chunks_au;
+    DROP TABLE bm25_postings; DROP TABLE bm25_totals; DROP TABLE bm25_queue;
+    CREATE VIRTUAL TABLE chunks_fts USING fts5(terms, content='chunk_terms', content_rowid='chunk_id',
+      tokenize="unicode61 remove_diacritics 0 categories 'L* N* Co M*'");
+    CREATE VIRTUAL TABLE chunks_fts_terms USING fts5vocab(chunks_fts, row);
+    INSERT INTO chunks_fts(chunks_fts) VALUES ('rebuild');
+    CREATE TRIGGER chunks_ai AFTER INSERT ON chunks BEGIN
+      INSERT INTO chunk_terms(chunk_id, terms, len) SELECT new.id, 'x', 1;
+      INSERT INTO chunks_fts(rowid, terms) SELECT chunk_id, terms FROM chunk_terms WHERE chunk_id = new.id;
+    END;
+    CREATE TRIGGER chunks_ad AFTER DELETE ON chunks BEGIN
+      INSERT INTO chunks_fts(chunks_fts, rowid, terms) SELECT 'delete', chunk_id, terms FROM chunk_terms WHERE chunk_id = old.id;
+      DELETE FROM chunk_terms WHERE chunk_id = old.id;
+    END;`);
+  setMeta(db, 'schema_version', '5');
 }
 
 describe('BM25 postings', () => {
@@ -162,24 +163,9 @@ describe('BM25 postings', () => {
     for (let d = 0; d < 3; d++) replaceDocument(db, info(`/f/${d}.txt`), texts(r, 40).map(chunk), 'k');
     const questions = ['w0x w9x', 'w2x'];
     const expected = questions.map((q) => bm25Search(db, q, 20));
-    // What release 5 left: FTS5 over chunk_terms, its vocabulary table and triggers feeding both.
-    db.exec(`DROP TRIGGER chunks_ai; DROP TRIGGER chunks_ad; DROP TRIGGER chunks_au;
-      DROP TABLE bm25_postings; DROP TABLE bm25_totals; DROP TABLE bm25_queue;
-      CREATE VIRTUAL TABLE chunks_fts USING fts5(terms, content='chunk_terms', content_rowid='chunk_id',
-        tokenize="unicode61 remove_diacritics 0 categories 'L* N* Co M*'");
-      CREATE VIRTUAL TABLE chunks_fts_terms USING fts5vocab(chunks_fts, row);
-      INSERT INTO chunks_fts(chunks_fts) VALUES ('rebuild');
-      CREATE TRIGGER chunks_ai AFTER INSERT ON chunks BEGIN
-        INSERT INTO chunk_terms(chunk_id, terms, len) SELECT new.id, 'x', 1;
-        INSERT INTO chunks_fts(rowid, terms) SELECT chunk_id, terms FROM chunk_terms WHERE chunk_id = new.id;
-      END;
-      CREATE TRIGGER chunks_ad AFTER DELETE ON chunks BEGIN
-        INSERT INTO chunks_fts(chunks_fts, rowid, terms) SELECT 'delete', chunk_id, terms FROM chunk_terms WHERE chunk_id = old.id;
-        DELETE FROM chunk_terms WHERE chunk_id = old.id;
-      END;`);
+    downgradeToV5(db);
     // A stored term the analysis would not give again shows the terms are not recomputed.
     db.prepare("UPDATE chunk_terms SET terms = terms || ' storedx', len = len + 1 WHERE chunk_id = (SELECT min(chunk_id) FROM chunk_terms)").run();
-    setMeta(db, 'schema_version', '5');
     db.close();
     const migrated = openDb(dir);
     assert.ok(Number(getMeta(migrated, 'schema_version')) >= 6);
@@ -191,5 +177,32 @@ describe('BM25 postings', () => {
     replaceDocument(migrated, info('/f/0.txt'), texts(r, 40).map(chunk), 'k');
     assertConsistent(migrated);
     assertSearchesExact(migrated, r, 'upgraded');
+  });
+
+  it('a migration to the postings that fails before it commits leaves the schema-5 store whole, and the next open completes it', () => {
+    const dir = tempDir();
+    const db = openDb(dir);
+    const r = mulberry32(23);
+    for (let d = 0; d < 4; d++) replaceDocument(db, info(`/f/${d}.txt`), texts(r, 60).map(chunk), 'k');
+    const expected = bm25Search(db, 'w3x w8x', 30);
+    downgradeToV5(db);
+    // The step has built every posting when it records its version: failing there (a crash, a full disk) throws
+    // away all it did.
+    db.exec(`CREATE TRIGGER crash BEFORE UPDATE ON meta WHEN new.key = 'schema_version' AND new.value = '6'
+      BEGIN SELECT RAISE(ABORT, 'crashed mid-migration'); END;`);
+    db.close();
+    assert.throws(() => openDb(dir), /crashed mid-migration/);
+    const raw = new Database(join(dir, 'localrag.sqlite'), { readonly: true });
+    assert.equal(raw.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get(), '5');
+    assert.deepEqual(raw.prepare("SELECT name FROM sqlite_master WHERE name LIKE 'bm25%' OR name LIKE 'chunks_fts' ORDER BY name").pluck().all(), ['chunks_fts']);
+    assert.equal(raw.prepare(`SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH '"w3x"'`).pluck().get() as number > 0, true, 'FTS5 still answers');
+    raw.close();
+    const fixed = new Database(join(dir, 'localrag.sqlite'));
+    fixed.exec('DROP TRIGGER crash');
+    fixed.close();
+    const migrated = openDb(dir);
+    assert.equal(getMeta(migrated, 'schema_version'), '6');
+    assertConsistent(migrated);
+    assert.deepEqual(bm25Search(migrated, 'w3x w8x', 30), expected, 'exactly what a clean migration gives');
   });
 });
