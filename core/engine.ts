@@ -27,6 +27,9 @@ import { counts, getPassages, listFiles } from './store/documents.js';
 import { parseFile } from './ingest/parse/index.js';
 import { checkVectors } from './store/doctor.js';
 import { acquireWriterLock } from './store/writer-lock.js';
+import { repairInterruptedAnswers } from './store/history.js';
+import { storeReadOnly } from './store/store-errors.js';
+import type { StoreAccess } from './contract/vocabulary.js';
 
 export { EngineError } from './engine/library.js';
 
@@ -39,6 +42,8 @@ export interface EngineOptions {
   watch?: boolean;
   maxFileBytes?: number;
   log?: (line: string) => void;
+  /** How the store is opened (default 'create'); a read-only engine never creates, migrates or changes it. */
+  access?: StoreAccess;
 }
 
 /** Larger documents are not sent whole to the passage view; the passage alone is shown. */
@@ -67,10 +72,17 @@ export class Engine implements EngineApi {
   /** Long operations that are neither answers nor index runs (model downloads), cancellable by id. */
   private readonly operations = new Operations();
   private readonly log: (line: string) => void;
+  /** Opened for reading only (a read command): every method that would write refuses instead. */
+  readonly readOnly: boolean;
 
   constructor(private readonly opts: EngineOptions) {
     this.log = opts.log ?? (() => {});
-    this.db = openDb(opts.storeDir, { log: this.log });
+    const access = opts.access ?? 'create';
+    this.readOnly = access === 'read' || access === 'read-or-empty';
+    this.db = openDb(opts.storeDir, { log: this.log, access });
+    // Rows a killed process left 'running' end as failed, so every question in history has an outcome (a reader
+    // leaves them to the next writer).
+    if (!this.readOnly) repairInterruptedAnswers(this.db);
     const saved = getMeta(this.db, 'settings');
     this.settings = mergeSettings(DEFAULT_SETTINGS, { ...(saved ? loadSaved(saved) : {}), ...opts.overrides });
     const settings = () => this.settings;
@@ -130,7 +142,8 @@ export class Engine implements EngineApi {
   }
 
   /** Validates, persists and reloads only the sessions a change affects. */
-  updateSettings(change: Partial<Settings>): Promise<Settings> {
+  async updateSettings(change: Partial<Settings>): Promise<Settings> {
+    this.writable('saving settings');
     return this.applySettings(change, true);
   }
 
@@ -154,6 +167,7 @@ export class Engine implements EngineApi {
   }
 
   async addFolder(req: { path: string }): Promise<EngineStatus> {
+    this.writable('adding a folder');
     const folder = this.library.add(req.path);
     await this.library.restartWatcher();
     this.library.index([folder]).catch((err) => this.logFailure(`indexing ${folder}`, err));
@@ -161,11 +175,13 @@ export class Engine implements EngineApi {
   }
 
   async removeFolder(req: { path: string }): Promise<EngineStatus> {
+    this.writable('removing a folder');
     await this.library.remove(req.path);
     return this.getStatus();
   }
 
-  reindex(req: { path?: string }, signal?: AbortSignal): Promise<IndexSummary> {
+  async reindex(req: { path?: string }, signal?: AbortSignal): Promise<IndexSummary> {
+    this.writable('indexing');
     return this.library.index(req.path ? [this.library.add(req.path)] : undefined, signal);
   }
 
@@ -191,7 +207,8 @@ export class Engine implements EngineApi {
     return this.searches.refuse(req);
   }
 
-  ask(req: AskRequest, signal?: AbortSignal): Promise<AnswerResult> {
+  async ask(req: AskRequest, signal?: AbortSignal): Promise<AnswerResult> {
+    this.writable('asking (each answer is kept in the chat history)');
     return this.answers.ask(req, signal);
   }
 
@@ -220,6 +237,7 @@ export class Engine implements EngineApi {
   }
 
   async importModel(req: { role: ModelStatus['role']; folder: string; id?: string }): Promise<ModelStatus> {
+    this.writable('importing a model');
     if (req.role === 'llm') throw new EngineError({ code: 'unsupported', message: 'LLMs are not imported: set an Ollama model or a GGUF path in Settings.' });
     const status = await importModel({ modelsDir: this.opts.modelsDir, folder: req.folder, role: req.role, id: req.id });
     await this.afterModelArrived(req.role);
@@ -227,6 +245,7 @@ export class Engine implements EngineApi {
   }
 
   async downloadModel(req: { id: string }, signal?: AbortSignal): Promise<ModelStatus> {
+    this.writable('downloading a model');
     const status = await this.operations.run(req.id, signal, (s) => downloadModel({
       modelsDir: this.opts.modelsDir, id: req.id, hubHost: this.settings.hubHost,
       onProgress: (p) => this.emit('onDownloadProgress', p), signal: s,
@@ -254,6 +273,7 @@ export class Engine implements EngineApi {
   async checkVectors(req: { checkOnly?: boolean }): Promise<VectorCheckReport> {
     const run = () => checkVectors(this.db, this.opts.storeDir, { repair: !req.checkOnly });
     if (req.checkOnly) return run();
+    this.writable('repairing the vector index');
     const lock = await acquireWriterLock(this.db, { purpose: 'checking vectors', onWait: () => this.log('another localrag is indexing this store; waiting…') });
     try {
       const report = run();
@@ -273,10 +293,12 @@ export class Engine implements EngineApi {
   }
 
   async renameConversation(req: { id: string; title: string }): Promise<Conversation> {
+    this.writable('renaming a chat');
     return this.answers.renameConversation(req.id, req.title);
   }
 
   async deleteConversation(req: { id: string }): Promise<{ deleted: boolean }> {
+    this.writable('deleting a chat');
     return { deleted: this.answers.deleteConversation(req.id) };
   }
 
@@ -289,12 +311,17 @@ export class Engine implements EngineApi {
     return browseFolder(req, { home: homedir(), modelsDir: this.opts.modelsDir });
   }
 
-  startEval(req: EvalRequest): Promise<EvalRunStarted> {
+  async startEval(req: EvalRequest): Promise<EvalRunStarted> {
+    this.writable('running an evaluation');
     return this.evaluations.start(req);
   }
 
   async cancelEval(req: { runId: string }): Promise<{ cancelled: boolean }> {
     return this.evaluations.cancel(req.runId);
+  }
+
+  private writable(what: string): void {
+    if (this.readOnly) throw storeReadOnly(what);
   }
 
   /** A background run that was cancelled (the engine closing) is not a failure worth a log line. */

@@ -31,6 +31,9 @@ const CLI_ACTIONS: Record<string, Reword> = {
     ? 'Check that the file is a complete GGUF model that fits in memory, or give another with --model <file.gguf>.'
     : undefined),
   'store-empty': () => 'Add files with `localrag index <folder>` (see `localrag status`).',
+  'store-missing': () => 'Run `localrag index <folder>` first, or name another store with --store.',
+  'store-too-new': () => 'Update localrag, or name another store with --store.',
+  'disk-full': () => 'Free some space on that disk and run the command again: everything saved before is kept, and `localrag index` resumes where it stopped.',
   'embedder-missing': () => 'Get it with `localrag models download <id>`, or choose one with --embedder <id|folder> (see `localrag models list`).',
   'cross-encoder-missing': () => 'Get it with `localrag models download <id>`, or choose one with --cross-encoder <id|folder> (see `localrag models list`).',
 };

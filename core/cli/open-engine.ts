@@ -2,6 +2,7 @@
 // bad value exits 2 without creating a store.
 import { ollamaHostUrl } from '../answer/ollama-host.js';
 import { DEFAULT_SETTINGS, type Settings } from '../contract/settings.js';
+import type { StoreAccess } from '../contract/vocabulary.js';
 import type { Engine } from '../engine.js';
 import { modelsDirOf, settingFlag, storeDirOf, type CliValues } from './args.js';
 
@@ -27,13 +28,18 @@ export function commonOverrides(values: CliValues): Partial<Settings> {
   return o;
 }
 
-export async function openEngine(values: CliValues, overrides: Partial<Settings> = {}, extra: { watch?: boolean; maxFileBytes?: number } = {}): Promise<Engine> {
+/**
+ * `access` says how the command uses the store: read commands ('read') never create, migrate or change it, and a
+ * missing one is a one-line error (exit 1); see STORE_ACCESS.
+ */
+export async function openEngine(values: CliValues, overrides: Partial<Settings> = {}, extra: { watch?: boolean; maxFileBytes?: number; access?: StoreAccess } = {}): Promise<Engine> {
   const o: Partial<Settings> = { ...overrides, ...commonOverrides(values) };
   const log = cliLog(values);
   // Loaded only now: the engine's native modules take seconds to load, which help and usage errors need not wait for.
   const { createEngine } = await import('../engine.js');
   const engine = await createEngine({
     storeDir: storeDirOf(values), modelsDir: modelsDirOf(values), overrides: o, watch: extra.watch, maxFileBytes: extra.maxFileBytes, log,
+    access: extra.access,
   });
   if (o.ollamaHost === undefined) await applyOllamaHostEnv(engine, log);
   return engine;

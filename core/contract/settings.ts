@@ -157,7 +157,7 @@ export function allowedValues(key: SettingKey): string {
 }
 
 /** A value as the user typed it, short enough for one line. */
-function shown(value: unknown): string {
+export function shown(value: unknown): string {
   const text = typeof value === 'string' ? JSON.stringify(value) : String(JSON.stringify(value) ?? value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

@@ -8,6 +8,7 @@ import { SettingsError, SettingsSchema, settingsProblem } from './settings.js';
 import { FILE_STATES, MODEL_ROLES, NORMALISATIONS, RERANK_MODES } from './vocabulary.js';
 import { BROWSE_SHOWS } from './vocabulary.js';
 import { AppErrorException } from './app-error.js';
+import { requestProblem } from './request-problem.js';
 
 const empty = z.object({}).strict();
 const rerankParams = z.object({
@@ -65,7 +66,7 @@ export function isApiMethod(name: unknown): name is ApiMethod {
   return typeof name === 'string' && (API_METHODS as readonly string[]).includes(name);
 }
 
-/** Returns the parsed request, or throws RequestValidationError naming the method and each bad field. */
+/** Returns the parsed request, or throws RequestValidationError saying what could not be done and each bad value. */
 export function validateRequest<M extends ApiMethod>(method: M | string, payload: unknown): ApiRequest<M> {
   if (!isApiMethod(method)) {
     throw new RequestValidationError({
@@ -77,13 +78,7 @@ export function validateRequest<M extends ApiMethod>(method: M | string, payload
   const result = REQUEST_SCHEMAS[method].safeParse(payload ?? {});
   // A settings change is the user's own input: its problems are worded per setting, as the Settings screen names them.
   if (!result.success && method === 'updateSettings') throw new SettingsError(settingsProblem(result.error.issues, payload));
-  if (!result.success) {
-    const fields = result.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ');
-    throw new RequestValidationError({
-      code: 'invalid-request',
-      message: `The request for ${method} is not valid (${fields}).`,
-      action: 'Correct the named fields and try again.',
-    });
-  }
+  // Anything else is worded for a person too: what could not be done, each field by the name people know it by.
+  if (!result.success) throw new RequestValidationError(requestProblem(method, result.error.issues, payload));
   return result.data as ApiRequest<M>;
 }

@@ -64,6 +64,14 @@ export type HistoryState = (typeof HISTORY_STATES)[number];
 export const STANDALONE_METHODS = ['first-question', 'llm', 'key-terms'] as const;
 export type StandaloneMethod = (typeof STANDALONE_METHODS)[number];
 
+/**
+ * How an engine opens its store: 'create' (writers: index, serve, the app; made when missing), 'write' (must exist:
+ * ask, doctor's repair), 'read' (read-only, must exist: status, search, doctor --check), 'read-or-empty' (read-only;
+ * a missing store reads as an empty one held in memory: models list, eval's look at the app's settings).
+ */
+export const STORE_ACCESS = ['create', 'write', 'read', 'read-or-empty'] as const;
+export type StoreAccess = (typeof STORE_ACCESS)[number];
+
 /** What the folder browser lists besides folders: nothing (a folder to add), or GGUF model files (an LLM to answer with). */
 export const BROWSE_SHOWS = ['folders', 'gguf'] as const;
 export type BrowseShow = (typeof BROWSE_SHOWS)[number];

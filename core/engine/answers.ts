@@ -15,7 +15,7 @@ import {
 } from '../store/conversations.js';
 import type { Db } from '../store/db.js';
 import { counts } from '../store/documents.js';
-import { finishAnswer, historyEntries, repairInterruptedAnswers, setStandalone, startAnswer } from '../store/history.js';
+import { finishAnswer, historyEntries, setStandalone, startAnswer } from '../store/history.js';
 import { EngineError } from './library.js';
 import { joinTimings, type Searches } from './searches.js';
 
@@ -44,10 +44,7 @@ export class Answers {
     private readonly emit: Emit,
     /** Where GGUF files are offered from for the embedded backend (listLlmModels). */
     private readonly modelsDir?: string,
-  ) {
-    // Rows a killed process left 'running' end as failed, so every question in history has an outcome.
-    repairInterruptedAnswers(db);
-  }
+  ) {}
 
   /** One client per backend and host/path, created on first use and reused (the GGUF model loads once). */
   private client(s: Settings): LlmBackendClient {

@@ -84,13 +84,17 @@ export class ModelRuntime {
     };
   }
 
-  /** The vector index for this key, opened once and caught up with other processes' changes on every use. */
-  private openVectors(embedder: Embedder): { vectors: VectorIndex; repair: RepairReport } {
+  /**
+   * The vector index for this key, opened once and caught up with other processes' changes on every use. A read
+   * repairs it in memory only; the saved files are rewritten by writers (an index run saves what a read repaired).
+   */
+  private openVectors(embedder: Embedder, forWriting: boolean): { vectors: VectorIndex; repair: RepairReport } {
     if (this.vectors?.key !== embedder.key) {
       this.vectors?.index.close();
-      const { index, repair } = VectorIndex.open(this.db, this.storeDir, embedder.dim);
-      if (repair.rebuilt || repair.orphansRemoved || repair.missingAdded || repair.staleReplaced) {
-        this.log(`vectors: repaired the vector index (rebuilt: ${repair.rebuilt}, orphans removed: ${repair.orphansRemoved}, stale replaced: ${repair.staleReplaced}, missing added: ${repair.missingAdded})`);
+      const { index, repair } = VectorIndex.open(this.db, this.storeDir, embedder.dim, { inspectOnly: !forWriting });
+      if (repair.orphansRemoved || repair.missingAdded || repair.staleReplaced) { // a rebuild adds every stored vector
+        const saved = forWriting ? '' : ' in memory, for this read (the next index run or `localrag doctor` saves the repair)';
+        this.log(`vectors: repaired the vector index${saved} (rebuilt: ${repair.rebuilt}, orphans removed: ${repair.orphansRemoved}, stale replaced: ${repair.staleReplaced}, missing added: ${repair.missingAdded})`);
       }
       this.vectors = { key: embedder.key, index, repair };
     } else {
@@ -108,7 +112,7 @@ export class ModelRuntime {
       this.vectors = null;
       return { ok: false, error: this.staleError(e.value) };
     }
-    return { ok: true, value: { embedder: e.value, ...this.openVectors(e.value) } };
+    return { ok: true, value: { embedder: e.value, ...this.openVectors(e.value, false) } };
   }
 
   /**
@@ -132,7 +136,7 @@ export class ModelRuntime {
     } else if (getMeta(this.db, KEY) === null) {
       this.db.prepare('INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO NOTHING').run(KEY, e.value.key);
     }
-    return { ok: true, value: { embedder: e.value, ...this.openVectors(e.value) } };
+    return { ok: true, value: { embedder: e.value, ...this.openVectors(e.value, true) } };
   }
 
   /** After an index run: the re-embedding is over once no chunk lacks a vector. */

@@ -2,11 +2,13 @@
 // Every document is committed in its own transaction and vectors are added for chunks that lack them, so a run
 // killed at any moment resumes where it stopped: nothing committed is lost and nothing is added twice.
 import { randomUUID } from 'node:crypto';
+import { dirname } from 'node:path';
 import type { AppError, IndexProgress, IndexSummary, FileStatus, ComponentState } from '../contract/api.js';
 import type { Settings } from '../contract/settings.js';
 import type { Embedder } from '../embed/embedder.js';
 import type { Db } from '../store/db.js';
 import { documentsIn, markSkipped, removeDocument, replaceDocument, getDocument, type DocumentInfo } from '../store/documents.js';
+import { diskFull, isDiskFull } from '../store/store-errors.js';
 import { chunksWithoutVectors, countChunksWithoutVectors, storeVectors, type VectorIndex } from '../store/vector-index.js';
 import { approxTokenCounter, chunkDocument } from './chunk.js';
 import { parseFile, type ParseOptions } from './parse/index.js';
@@ -34,6 +36,11 @@ const SAVE_EVERY_MS = 30_000;
 /** Identifies how chunks were cut: a document cut another way is re-chunked on the next run. */
 export function chunkerKey(embedder: Embedder | null, s: IndexerDeps['settings']): string {
   return `${embedder ? embedder.profile.id : 'approx'}:${s.chunkTokens}:${s.chunkOverlap}`;
+}
+
+/** What a failed run reports: on a full disk one disk-full error naming every failure (SQLite's first), else the first. */
+function stoppedBy(errors: unknown[], storeDir: string): unknown {
+  return errors.some((e) => isDiskFull(e, storeDir)) ? diskFull(storeDir, 'indexing', errors) : errors[0];
 }
 
 export async function indexFolders(folders: string[], deps: IndexerDeps): Promise<IndexSummary> {
@@ -87,6 +94,7 @@ export async function indexFolders(folders: string[], deps: IndexerDeps): Promis
     }
   };
 
+  let failure: unknown;
   try {
     for (const folder of folders) {
       emit();
@@ -121,17 +129,28 @@ export async function indexFolders(folders: string[], deps: IndexerDeps): Promis
     if (!deps.signal?.aborted) await embedPending(true);
     progress.phase = deps.signal?.aborted ? 'cancelled' : 'done';
   } catch (err) {
-    progress.phase = 'error';
-    progress.error = { code: 'index-failed', message: `Indexing stopped: ${(err as Error).message}`, action: 'Fix the cause and re-index; finished files are kept.' };
-    throw err;
-  } finally {
-    deps.vectors?.save();
-    summary.ms = performance.now() - started;
-    progress.currentFile = undefined;
-    Object.assign(progress, estimate.estimate(progress), { etaSeconds: 0 }, progress.phase === 'done' ? { fractionDone: 1 } : {});
-    deps.onProgress?.({ ...progress });
-    db.prepare('UPDATE runs SET finished_at = ?, summary = ? WHERE id = ?').run(new Date().toISOString(), JSON.stringify({ ...summary, skipped: summary.skipped.length }), runId);
+    failure = err;
   }
+  // The index is saved and the run recorded however the run ended. On a full disk those fail too: the error that
+  // stopped the run stays the one reported, with theirs beside it, never replaced by them.
+  const errors: unknown[] = failure === undefined ? [] : [failure];
+  try { deps.vectors?.save(); } catch (err) { errors.push(err); }
+  const stopped = errors.length ? stoppedBy(errors, dirname(db.name)) : undefined;
+  if (stopped !== undefined) {
+    progress.phase = 'error';
+    progress.error = (stopped as { appError?: AppError }).appError
+      ?? { code: 'index-failed', message: `Indexing stopped: ${(stopped as Error).message}`, action: 'Fix the cause and re-index; finished files are kept.' };
+  }
+  summary.ms = performance.now() - started;
+  progress.currentFile = undefined;
+  Object.assign(progress, estimate.estimate(progress), { etaSeconds: 0 }, progress.phase === 'done' ? { fractionDone: 1 } : {});
+  deps.onProgress?.({ ...progress });
+  try {
+    db.prepare('UPDATE runs SET finished_at = ?, summary = ? WHERE id = ?').run(new Date().toISOString(), JSON.stringify({ ...summary, skipped: summary.skipped.length }), runId);
+  } catch (err) {
+    if (stopped === undefined) throw stoppedBy([err], dirname(db.name));
+  }
+  if (stopped !== undefined) throw stopped;
   return summary;
 
   async function indexOne(info: DocumentInfo, existing: ReturnType<typeof getDocument> | undefined): Promise<void> {

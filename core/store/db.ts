@@ -1,9 +1,11 @@
-// The SQLite file: documents, chunks (+ FTS5 for BM25), stored vectors, settings, history and a run log.
+// The SQLite file: documents, chunks (+ BM25's postings), stored vectors, settings, history and a run log.
 // SQLite is the source of truth; the FAISS file beside it is a derived index that start-up checks and repairs.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import type { StoreAccess } from '../contract/vocabulary.js';
 import { rebuildFulltext, registerFulltext, upgradeFulltext } from './fulltext.js';
+import { diskFull, isDiskFull, storeMissing, storeNeedsUpgrade, storeTooNew } from './store-errors.js';
 import { vectorDigest } from './vector-digest.js';
 
 export type Db = Database.Database;
@@ -194,27 +196,56 @@ function migrate(db: Db, from: number, log: (line: string) => void): void {
 export interface OpenDbOptions {
   /** Progress of long migrations (e.g. a full-text rebuild), one line at a time. */
   log?: (line: string) => void;
+  /** How the store is opened (default 'create'): see STORE_ACCESS. */
+  access?: StoreAccess;
 }
 
+/**
+ * Opens the store as `access` says (see STORE_ACCESS): writers create it and bring an older one up to date; readers
+ * open it read-only and never create, migrate or change it (a missing store is an error, or with 'read-or-empty'
+ * an empty store held in memory). SQLite may still add its -wal and -shm files beside it: a WAL reader needs them.
+ */
 export function openDb(storeDir: string, opts: OpenDbOptions = {}): Db {
-  mkdirSync(storeDir, { recursive: true });
+  const access = opts.access ?? 'create';
+  const log = opts.log ?? (() => {});
+  const file = join(storeDir, 'localrag.sqlite');
+  const exists = existsSync(file);
+  const readOnly = access === 'read' || access === 'read-or-empty';
+  if (!exists && access === 'read-or-empty') return prepare(new Database(':memory:', driverOptions()), storeDir, false, log);
+  if (!exists && access !== 'create') throw storeMissing(storeDir);
+  if (access === 'create') mkdirSync(storeDir, { recursive: true });
+  return prepare(new Database(file, { ...driverOptions(), readonly: readOnly, fileMustExist: access !== 'create' }), storeDir, readOnly, log);
+}
+
+function driverOptions(): Database.Options {
   const nativeBinding = process.env.LOCALRAG_SQLITE_BINDING;
-  const db = new Database(join(storeDir, 'localrag.sqlite'), nativeBinding ? { nativeBinding } : {});
-  registerFulltext(db);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  db.exec(SCHEMA_V1);
-  const version = getMeta(db, 'schema_version');
-  // SCHEMA above is version 1; a new store takes the same migration steps as an old one, so both end alike.
-  if (version === null) setMeta(db, 'schema_version', '1');
-  const current = Number(version ?? 1);
-  if (current > SCHEMA_VERSION) {
-    throw new Error(`this store was written by a newer localrag (schema ${current} > ${SCHEMA_VERSION}); update the app`);
+  return nativeBinding ? { nativeBinding } : {};
+}
+
+function prepare(db: Db, storeDir: string, readOnly: boolean, log: (line: string) => void): Db {
+  try {
+    registerFulltext(db);
+    if (!readOnly) {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+    }
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    // A file that holds no store yet (one a crash left empty) is, to a reader, no store at all.
+    if (readOnly && db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'meta'").pluck().get() === 0) throw storeMissing(storeDir);
+    if (!readOnly) db.exec(SCHEMA_V1);
+    const version = getMeta(db, 'schema_version');
+    // SCHEMA above is version 1; a new store takes the same migration steps as an old one, so both end alike.
+    if (version === null && !readOnly) setMeta(db, 'schema_version', '1');
+    const current = Number(version ?? 1);
+    if (current > SCHEMA_VERSION) throw storeTooNew(storeDir, current, SCHEMA_VERSION);
+    if (current < SCHEMA_VERSION && readOnly) throw storeNeedsUpgrade(storeDir, current, SCHEMA_VERSION);
+    if (current < SCHEMA_VERSION) migrate(db, current, log);
+    return db;
+  } catch (err) {
+    db.close();
+    throw isDiskFull(err, storeDir) ? diskFull(storeDir, 'opening the store', [err]) : err;
   }
-  if (current < SCHEMA_VERSION) migrate(db, current, opts.log ?? (() => {}));
-  return db;
 }
 
 export function getMeta(db: Db, key: string): string | null {

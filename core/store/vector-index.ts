@@ -7,6 +7,7 @@ import { closeSync, existsSync, openSync, readFileSync, readSync, renameSync, rm
 import { join } from 'node:path';
 import type { VectorIndexKind } from '../contract/vocabulary.js';
 import { getMeta, setMeta, type Db } from './db.js';
+import { diskFull, isDiskFull } from './store-errors.js';
 import { FlatBackend } from './flat-index.js';
 import { HnswBackend, HNSW_FILE } from './hnsw-index.js';
 import type { IndexedEntry, VectorBackend } from './vector-backend.js';
@@ -124,7 +125,7 @@ interface Manifest {
 export interface OpenOptions {
   /** Vector count from which the HNSW graph is used (default HNSW_FROM). */
   hnswFrom?: number;
-  /** Open a saved index as it is, without reconciling (used by `doctor` to report before it repairs). */
+  /** Reconcile in memory only, never rewriting the saved files (reads: a read never writes). */
   inspectOnly?: boolean;
 }
 
@@ -289,6 +290,7 @@ export class VectorIndex {
     if (savedGeneration > this.syncedGeneration) return;
     const path = join(this.dir, fileOf(this.backend.kind));
     const tmp = `${path}.tmp`;
+    const manifestTmp = `${manifestPath}.tmp`;
     try {
       this.backend.writeTo(tmp);
       const ids = this.backend.chunkIds();
@@ -296,12 +298,17 @@ export class VectorIndex {
         format: MANIFEST_FORMAT, dim: this.dim, kind: this.backend.kind, generation: this.syncedGeneration,
         fileSha256: this.backend.kind === 'flat' ? '' : sha256File(tmp), ids, digests: ids.map((id) => this.digestOf.get(id)!),
       };
-      writeFileSync(`${manifestPath}.tmp`, JSON.stringify(manifest));
+      writeFileSync(manifestTmp, JSON.stringify(manifest));
       renameSync(tmp, path);
-      renameSync(`${manifestPath}.tmp`, manifestPath);
+      renameSync(manifestTmp, manifestPath);
     } catch (err) {
-      for (const f of [tmp, `${manifestPath}.tmp`]) rmSync(f, { force: true });
-      throw err;
+      // Judged while the partial file is still there: removing it frees the space that shows the disk is full.
+      throw isDiskFull(err, this.dir) ? diskFull(this.dir, 'saving the vector index', [err]) : err;
+    } finally {
+      // Never a 0-byte or partial file left behind (after a success both were renamed away).
+      for (const f of [tmp, manifestTmp]) {
+        try { rmSync(f, { force: true }); } catch { /* the next save writes over it */ }
+      }
     }
     for (const kind of ['flat', 'hnsw'] as const) if (kind !== this.backend.kind) rmSync(join(this.dir, fileOf(kind)), { force: true });
     setMeta(this.db, 'vectors_saved_generation', String(this.syncedGeneration));

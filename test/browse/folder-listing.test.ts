@@ -188,8 +188,8 @@ describe('browseFolder', { skip: process.platform === 'win32' ? 'FIFOs, sockets 
   });
 
   test('through the contract: the request is validated and the engine lists from its home', async () => {
-    assert.throws(() => validateRequest('browseFolder', { show: 'everything' }), /browseFolder/);
-    assert.throws(() => validateRequest('browseFolder', { path: '', show: 'folders' }), /browseFolder/);
+    assert.throws(() => validateRequest('browseFolder', { show: 'everything' }), /^RequestValidationError: Could not open the folder. What to list must be one of folders, gguf/);
+    assert.throws(() => validateRequest('browseFolder', { path: '', show: 'folders' }), /Could not open the folder. The folder path is empty/);
     const engine = await createEngine({ storeDir: join(base, 'store'), modelsDir: join(root, 'models') });
     try {
       const req = validateRequest('browseFolder', { path: join(root, 'models'), show: 'gguf' });

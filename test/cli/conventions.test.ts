@@ -233,7 +233,7 @@ describe('messages in the command line\'s words', () => {
     const nowhere = join(tempDir(), 'no-store');
     const r = await cli(['ask', 'anything?', '--store', nowhere, '--models', testModelsDir]);
     assert.equal(r.code, 1);
-    assert.equal(r.err, `localrag: nothing is indexed in ${nowhere} yet: run \`localrag index <folder>\` first, or name another store with --store\n`);
+    assert.equal(r.err, `localrag: There is no localrag store in ${nowhere}: nothing has been indexed there yet. Run \`localrag index <folder>\` first, or name another store with --store.\n`);
     assert.equal(existsSync(nowhere), false);
   });
 

@@ -55,7 +55,7 @@ test('navigation away from the app, new windows and permissions are refused', ()
 
 test('main refuses IPC payloads that do not match the contract', () => {
   assert.throws(() => validateRequest('runShell', { cmd: 'rm -rf /' }), /no API method/);
-  assert.throws(() => validateRequest('addFolder', { path: 7 }), /addFolder.*path/);
+  assert.throws(() => validateRequest('addFolder', { path: 7 }), /add the folder.*folder path/);
   assert.throws(() => validateRequest('ask', { requestId: 'r', question: '', extra: 1 }), /question/);
   assert.deepEqual(validateRequest('addFolder', { path: '/docs' }), { path: '/docs' });
   assert.deepEqual(validateRequest('updateSettings', { alpha: 0.2 }), { alpha: 0.2 }, 'a partial change is not filled with defaults');

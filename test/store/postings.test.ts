@@ -1,7 +1,10 @@
 // BM25's postings against a reference that scores every chunk from chunk_terms: the exhaustive top k, equal to the
-// last bit, after writes, rewrites and removals; changes no writer folded in; a failed write; the schema-5 upgrade.
+// last bit, after writes, rewrites and removals; changes no writer folded in (a reader leaves them be); a failed write;
+// the schema-5 upgrade, and one that fails before it commits.
 import Database from 'better-sqlite3';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { getMeta, openDb, setMeta, type Db } from '../../core/store/db.js';
@@ -204,5 +207,25 @@ describe('BM25 postings', () => {
     assert.equal(getMeta(migrated, 'schema_version'), '6');
     assertConsistent(migrated);
     assert.deepEqual(bm25Search(migrated, 'w3x w8x', 30), expected, 'exactly what a clean migration gives');
+  });
+
+  it('a reader counts changes no writer folded in, and leaves the store and its queue as they were', () => {
+    const dir = tempDir();
+    const db = openDb(dir);
+    const r = mulberry32(29);
+    for (let d = 0; d < 3; d++) replaceDocument(db, info(`/f/${d}.txt`), texts(r, 50).map(chunk), 'k');
+    db.prepare('DELETE FROM chunks WHERE document_id = (SELECT id FROM documents WHERE path = ?)').run('/f/0.txt');
+    const questions = ['w0x w4x', 'w11x', 'w2x w2x w17x'];
+    const expected = questions.map((q) => reference(db, q, 40));
+    const queued = db.prepare('SELECT count(*) FROM bm25_queue').pluck().get() as number;
+    assert.ok(queued > 0);
+    db.close();
+    const file = join(dir, 'localrag.sqlite');
+    const before = `${createHash('sha256').update(readFileSync(file)).digest('hex')} ${statSync(file).mtimeMs}`;
+    const reader = openDb(dir, { access: 'read' });
+    assert.deepEqual(questions.map((q) => bm25Search(reader, q, 40)), expected);
+    assert.equal(reader.prepare('SELECT count(*) FROM bm25_queue').pluck().get(), queued, 'the queue is not folded in by a read');
+    reader.close();
+    assert.equal(`${createHash('sha256').update(readFileSync(file)).digest('hex')} ${statSync(file).mtimeMs}`, before);
   });
 });

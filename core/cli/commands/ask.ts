@@ -2,8 +2,7 @@
 // Exit status 3 when the LLM could not answer (the sources are still printed, with the reason). Ctrl-C stops the
 // answer: what was written, the sources and the timings so far are printed, and the exit status is 130.
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { ollamaHostUrl } from '../../answer/ollama-host.js';
 import type { Settings } from '../../contract/settings.js';
 import { EXIT, parse, printJson, settingFlag, storeDirOf, UsageError } from '../args.js';
@@ -26,10 +25,10 @@ export async function run(argv: string[]): Promise<number> {
   if (retrieval !== undefined) overrides.retrieval = retrieval;
   // The same forms as OLLAMA_HOST ("host:port", scheme optional), then the setting's own rule: http(s) only.
   if (typeof values.host === 'string') overrides.ollamaHost = settingFlag(ollamaHostUrl(values.host) ?? values.host, 'host', 'ollamaHost');
-  // Nothing to answer from: say so before anything is created or any LLM is asked.
+  // Nothing to answer from: say so before any LLM is asked. A store that is not there is never created (the engine
+  // refuses to open it); one with nothing in it is left as it is.
   const empty = `nothing is indexed in ${storeDirOf(values)} yet: run \`localrag index <folder>\` first, or name another store with --store`;
-  if (!existsSync(join(storeDirOf(values), 'localrag.sqlite'))) throw new Error(empty);
-  const engine = await openEngine(values, overrides);
+  const engine = await openEngine(values, overrides, { access: 'write' });
   try {
     if (engine.library.folders().length === 0) throw new Error(empty);
     if (typeof values.model === 'string') {

@@ -11,7 +11,7 @@ const describe = (f: VectorIndexFindings) => f.unreadable
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parse(argv, { check: { type: 'boolean', default: false } });
-  const engine = await openEngine(values);
+  const engine = await openEngine(values, {}, { access: values.check ? 'read' : 'write' });
   try {
     const r = await engine.checkVectors({ checkOnly: values.check });
     if (values.json) {

@@ -34,8 +34,9 @@ export async function run(argv: string[]): Promise<number> {
   const appStore = storeDirOf(values);
   const outDir = typeof values.out === 'string' ? resolve(values.out) : join(appStore, 'eval');
   // The app's settings (with this command's flags) are evaluated: a collection in its own store, labelled
-  // questions against the app's library.
-  const library = await openEngine(values, overrides);
+  // questions against the app's library. The library is only read: an app store that is not there gives the
+  // defaults (and an empty library) and is not created.
+  const library = await openEngine(values, overrides, { access: 'read-or-empty' });
   try {
     const s = await library.getSettings();
     const report = await evaluateCollection(collection, {

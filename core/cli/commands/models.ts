@@ -33,9 +33,11 @@ export async function run(argv: string[]): Promise<number> {
   if (sub === 'import' && (!positionals[0] || role === undefined)) throw new UsageError(`models import needs a folder and a role: localrag models import <folder> --role ${ONNX_ROLES.join('|')} [--id name]`);
   // --hub <url>: a Hugging Face Hub mirror for this command (Settings > hubHost otherwise).
   const hubHost = settingFlag(values.hub, 'hub', 'hubHost');
-  const engine = await openEngine(values, hubHost !== undefined ? { hubHost } : {});
+  // Listing only reads (a store that is not there yet lists the default models); downloads and imports write.
+  const listing = sub === 'list' || sub === undefined;
+  const engine = await openEngine(values, hubHost !== undefined ? { hubHost } : {}, { access: listing ? 'read-or-empty' : 'create' });
   try {
-    if (sub === 'list' || sub === undefined) {
+    if (listing) {
       const status = await engine.getStatus();
       if (values.json) printJson(status.models);
       else for (const m of status.models) console.log(`${m.role.padEnd(13)} ${m.id.padEnd(28)} ${m.present ? 'present' : 'missing'}  ${m.present ? m.provenance ?? '' : m.howToGet ?? ''}`);

@@ -32,7 +32,7 @@ export async function run(argv: string[]): Promise<number> {
   const params = rerankParamsFrom(values);
   const retrieveK = settingFlag(values.k, 'k', 'retrieveK');
   const retrieval = settingFlag(values.retrieval, 'retrieval', 'retrieval');
-  const engine = await openEngine(values, retrieval ? { retrieval } : {});
+  const engine = await openEngine(values, retrieval ? { retrieval } : {}, { access: 'read' });
   try {
     const result = await engine.search({ question, params, retrieveK }, interruptSignal());
     if (values.json) {

@@ -6,7 +6,7 @@ import { COMMANDS } from '../usage.js';
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parse(argv, COMMANDS.status!.options, COMMANDS.status);
-  const engine = await openEngine(values);
+  const engine = await openEngine(values, {}, { access: 'read' });
   try {
     const s = await engine.getStatus();
     if (values.json) { printJson(s); return EXIT.ok; }

@@ -140,6 +140,12 @@ export const MESSAGES: Record<string, MessageTemplate> = {
   'eval-no-docs': { en: 'No documents were found.', ja: '文書が見つかりません。' },
   'eval-no-split': { en: 'No relevance file for that split.', ja: 'その分割の適合判定ファイルがありません。' },
   'eval-unknown-format': { en: 'That is not a collection this app can read.', ja: 'このアプリが読めるコレクションではありません。' },
+  // the store (opening it, reads that never write, a full disk)
+  'store-missing': { en: 'There is no localrag store in {store}: nothing has been indexed there yet.', ja: '{store} に localrag のストアがありません (まだ何もインデックスされていません)。', actionJa: 'まずフォルダをインデックスするか、別のストアを選んでください。' },
+  'store-needs-upgrade': { en: 'The store in {store} was written by an older localrag and must be upgraded once; reading it never changes it.', ja: '{store} のストアは古い localrag で作られたため、一度更新が必要です (読み取るだけではストアを変更しません)。', actionJa: 'アプリで開くか `localrag doctor` で更新してから、もう一度試してください。' },
+  'store-too-new': { en: 'The store in {store} was written by a newer localrag (store format {found}; this one reads up to {current}).', ja: '{store} のストアは新しい localrag で作られています (形式 {found}、このバージョンが読めるのは {current} まで)。', actionJa: 'localrag を更新するか、別のストアを選んでください。' },
+  'store-read-only': { en: 'This store was opened only for reading, so {what} is not possible here.', ja: 'このストアは読み取り専用で開かれているため、ここではできません ({what})。', actionJa: 'ストアに書き込むコマンド (localrag index など) で実行してください。' },
+  'disk-full': { en: 'The disk holding {dir} is full: {doing} stopped ({detail}).', ja: '{dir} のあるディスクがいっぱいのため、処理を中断しました ({doing}: {detail})。', actionJa: 'ディスクの空きを増やしてから、もう一度試してください。それまでに保存した内容は残り、インデックスは止まったところから再開します。' },
   // requests and the serve-mode server
   'invalid-request': { en: 'The request is not valid.', ja: 'リクエストが正しくありません。' },
   'invalid-setting': { en: 'A setting is not valid.', ja: '設定の値が正しくありません。' },
