@@ -1,10 +1,10 @@
-// The SQLite file: documents, chunks (+ FTS5 for BM25), stored vectors, settings, history and a run log.
+// The SQLite file: documents, chunks (+ BM25's postings), stored vectors, settings, history and a run log.
 // SQLite is the source of truth; the FAISS file beside it is a derived index that start-up checks and repairs.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { StoreAccess } from '../contract/vocabulary.js';
-import { rebuildFulltext, registerFulltext } from './fulltext.js';
+import { rebuildFulltext, registerFulltext, upgradeFulltext } from './fulltext.js';
 import { diskFull, isDiskFull, storeMissing, storeNeedsUpgrade, storeTooNew } from './store-errors.js';
 import { vectorDigest } from './vector-digest.js';
 
@@ -153,11 +153,25 @@ const MIGRATIONS: { version: number; why: string; up: (db: Db, log: (line: strin
   {
     version: 5,
     why: 'BM25 over analysed terms (stemming, Japanese and Chinese words, no stopwords): the full-text index is rebuilt once',
-    up: (db, log) => rebuildFulltext(db, (done, total) => {
-      if (total >= 10_000 && (done % 20_000 < 2000 || done === total)) log(`Rebuilding the full-text index: ${done} of ${total} passages`);
-    }),
+    up: (db, log) => rebuildFulltext(db, progressLines(log, 'Rebuilding the full-text index'), progressLines(log, 'Building the BM25 index')),
+  },
+  {
+    version: 6,
+    why: 'BM25 reads its own postings (term -> chunks with term frequency and length) instead of FTS5, and scores every '
+      + 'match exactly: the top K no longer comes from a pool that FTS5 ranked first (0.5-0.7 s at 1M chunks)',
+    up: (db, log) => upgradeFulltext(db, progressLines(log, 'Building the BM25 index')),
   },
 ];
+
+/** Progress of a long step as a line about every 20,000 passages, on stores of 10,000 passages or more. */
+function progressLines(log: (line: string) => void, what: string): (done: number, total: number) => void {
+  let shown = 0;
+  return (done, total) => {
+    if (total < 10_000 || (done - shown < 20_000 && done !== total)) return;
+    shown = done;
+    log(`${what}: ${done} of ${total} passages`);
+  };
+}
 
 const SCHEMA_VERSION = MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 1);
 

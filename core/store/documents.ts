@@ -1,9 +1,11 @@
 // Documents and their chunks in SQLite. A document's chunks are replaced in one transaction, so a crash leaves
 // either the old chunks or the new ones, never half of each. Write transactions are IMMEDIATE: they take the write
 // lock when they start, so a second process waits (busy_timeout) instead of failing with SQLITE_BUSY_SNAPSHOT.
+// Each write folds its chunk changes into BM25's postings before it commits (core/store/postings.ts).
 import type { AppError, FileState, FileStatus, Passage } from '../contract/api.js';
 import type { Chunk } from '../ingest/chunk.js';
 import type { Db } from './db.js';
+import { syncPostings } from './postings.js';
 
 export interface StoredDocument {
   id: number;
@@ -84,6 +86,7 @@ export function replaceDocument(db: Db, info: DocumentInfo, chunks: NewChunk[], 
     const insert = db.prepare(`INSERT INTO chunks(document_id, ord, text, char_start, char_end, page, heading_path, token_count)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
     const added = chunks.map((c, i) => Number(insert.run(row.id, i, c.text, c.charStart, c.charEnd, c.page, JSON.stringify(c.headingPath), c.tokenCount).lastInsertRowid));
+    syncPostings(db);
     return { documentId: row.id, removed, added };
   }).immediate();
 }
@@ -100,6 +103,7 @@ export function markSkipped(db: Db, info: DocumentInfo, state: 'skipped' | 'erro
         state=excluded.state, reason=excluded.reason, chunks=0, chunker_key=NULL, indexed_at=excluded.indexed_at,
         problem=excluded.problem, note=NULL`)
       .run({ path: info.path, folder: info.folder, hash: info.hash, size: info.size, mtimeMs: info.mtimeMs, state, reason, now: new Date().toISOString(), problem: toJson(problem) });
+    syncPostings(db);
     return removed;
   }).immediate();
 }
@@ -110,6 +114,7 @@ export function removeDocument(db: Db, path: string): number[] {
     if (!existing) return [];
     const removed = chunkIdsOf(db, existing.id);
     db.prepare('DELETE FROM documents WHERE id = ?').run(existing.id);
+    syncPostings(db);
     return removed;
   }).immediate();
 }
