@@ -15,16 +15,21 @@ import { superviseHost } from '../../core/host/supervisor.js';
 import { tinyEngine } from '../support/engine.js';
 import { tempDir } from '../support/temp.js';
 
-/** Starts hosts over MessageChannels; `crash(i)` closes the i-th host's end as a dying process would. */
+/**
+ * Starts hosts over MessageChannels; `crash(i)` closes the i-th host's end as a dying process would, and
+ * `dispose()` closes every channel left open so the test process can exit.
+ */
 function hosts(engineOf: () => Promise<EngineService>) {
   const ends: MessagePort[] = [];
+  const all: MessagePort[] = [];
   const start = (): HostClient => {
     const { port1, port2 } = new MessageChannel();
     ends.push(port1);
+    all.push(port1, port2);
     hostEngine(fromNodePort(port1), engineOf);
     return createHostClient(fromNodePort(port2));
   };
-  return { start, started: () => ends.length, crash: (i: number) => ends[i]!.close() };
+  return { start, started: () => ends.length, crash: (i: number) => ends[i]!.close(), dispose: () => { for (const p of all) p.close(); } };
 }
 
 const stalled = (async () => ({
@@ -67,6 +72,7 @@ test('a dead engine is replaced: the call in flight says so, the connection and 
   assert.ok(status.ok && (status.result as { documents: number }).documents === 1, JSON.stringify(status));
   await host.shutdown();
   for (const e of engines) await e.close();
+  h.dispose();
 });
 
 test('a crash loop is given up after maxRestarts, with the engine error reported once', async () => {
@@ -88,6 +94,7 @@ test('a crash loop is given up after maxRestarts, with the engine error reported
   assert.deepEqual(stops.map((e) => e?.code), ['engine-stopped']);
   const after = await conn.call('getStatus', {});
   assert.equal(!after.ok && after.error.code, 'engine-stopped');
+  h.dispose();
 });
 
 test('an engine that never started is not restarted, and a shutdown is not a crash', async () => {
@@ -106,4 +113,6 @@ test('an engine that never started is not restarted, and a shutdown is not a cra
   await host.shutdown(1_000);
   assert.equal(h.started(), 1);
   assert.deepEqual(stops, [null]);
+  failing.dispose();
+  h.dispose();
 });
