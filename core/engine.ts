@@ -98,7 +98,13 @@ export class Engine implements EngineApi {
   }
 
   async start(): Promise<void> {
-    if (this.opts.watch) await this.library.restartWatcher();
+    if (!this.opts.watch) return;
+    await this.library.restartWatcher();
+    // The watcher reports changes from now on; what changed while the app was closed, and a run that a crash or a
+    // quit cut short, is caught up by one incremental run in the background (unchanged files cost a stat each).
+    if (!this.readOnly && this.library.folders().length > 0) {
+      this.library.index().catch((err: unknown) => this.logFailure('catching up with the folders', err));
+    }
   }
 
   private emit<E extends EventName>(event: E, payload: LocalRagEvents[E]): void {

@@ -120,6 +120,33 @@ test('the folder watcher keeps the index current while the app runs', async (t) 
   assert.ok(r.top[0]!.path.endsWith('zeppelin.md'), 'a new file is searchable without a manual re-index');
 });
 
+test('what changed while the app was closed is caught up when it starts watching, without a call', async (t) => {
+  const root = tempDir();
+  const folder = join(root, 'docs');
+  writeCorpus(folder);
+  const store = join(root, 'store');
+  const first = await tinyEngine(store);
+  await first.reindex({ path: folder });
+  await first.close();
+  writeFileSync(join(folder, 'zeppelin.md'), '# Airships\n\nRigid zeppelin hulls and their gas cells.\n');
+  rmSync(join(folder, 'report-4.md'));
+  const engine = await tinyEngine(store, { watch: true });
+  t.after(() => engine.close());
+  const end = Date.now() + 60_000;
+  let paths: string[] = [];
+  while (Date.now() < end) {
+    const status = await engine.getStatus();
+    if (status.indexing === null || status.indexing.phase === 'done') {
+      paths = (await engine.search({ question: 'zeppelin gas cells propeller noise', params: { mode: 'none' } })).top.map((r) => r.path);
+      if (status.documents === 5 && paths.some((p) => p.endsWith('zeppelin.md'))) break;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal((await engine.getStatus()).documents, 5, 'one file added and one removed while closed');
+  assert.ok(paths.some((p) => p.endsWith('zeppelin.md')), 'the new file is searchable');
+  assert.ok(!paths.some((p) => p.endsWith('report-4.md')), 'the removed file is gone');
+});
+
 test('an embedder that arrives later adds vectors to text indexed without one', async (t) => {
   const root = tempDir();
   writeCorpus(join(root, 'docs'));
