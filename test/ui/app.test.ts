@@ -401,6 +401,11 @@ describe('the app in a browser', { skip: existsSync(CHROMIUM) ? false : `no Chro
     await page.locator('[data-testid=eval-progress][data-phase=cancelled]').waitFor();
     await form.getByRole('button', { name: 'Start evaluation' }).click();
     await page.locator('[data-testid=eval-progress][data-phase=scoring]').waitFor();
+    // Leaving the screen forgets the run; coming back takes it over at its next progress event, Cancel included.
+    await nav(page, 'Chat');
+    await nav(page, 'Evaluate');
+    await page.getByRole('progressbar', { name: 'Evaluation progress' }).waitFor({ timeout: 60_000 });
+    await form.getByRole('button', { name: 'Cancel' }).waitFor();
     await page.locator('[data-testid=eval-progress][data-phase=done]').waitFor({ timeout: 180_000 });
     await page.getByTestId('eval-chart').locator('svg').waitFor();
     await page.getByText('japanese-bm25/test · 26 queries').waitFor();

@@ -35,7 +35,10 @@ export function EvaluateScreen() {
   useEffect(() => host.api.on('onEvalProgress', (p) => {
     if (run && p.runId !== run.runId) return;
     setProgress(p);
-    if (p.phase === 'done' || p.phase === 'error' || p.phase === 'cancelled') {
+    const ended = p.phase === 'done' || p.phase === 'error' || p.phase === 'cancelled';
+    // A run started before this screen (or this window) opened is taken over, so it can be followed and cancelled.
+    if (!run && !ended) setRun({ runId: p.runId, collection: runName });
+    if (ended) {
       setRun(null);
       if (p.error && p.phase === 'error') setError(p.error);
       if (p.phase === 'done') void loadReport();
