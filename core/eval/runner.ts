@@ -101,6 +101,12 @@ export async function runEval(opts: RunEvalOptions): Promise<EvalRunReport> {
   const depth = opts.depth ?? MAP_DEPTH;
   // Queries without a relevant document are excluded from every mean, so they are not scored at all.
   const judged = collection.queries.filter((q) => relevantCount(collection.qrels.get(q.id)) > 0);
+  // Means over no query would read as a score of 0, and replace the last report and score cache.
+  if (judged.length === 0) {
+    throw new EvalError('eval-no-judged-queries', `No question of ${collection.name} (${collection.queries.length} in all) has a relevant document.`,
+      'Check the relevance judgements (qrels) name the queries and documents of this collection, with grades above 0.',
+      { queries: collection.queries.length, collection: collection.name });
+  }
   const described = await engine.describe();
   const scoring: ScoringKey = {
     retrieval: described.retrieval, ...described.settings,

@@ -1,7 +1,8 @@
 // SMART-format collections (Cranfield, CISI, MED, ...): records start with `.I id`, fields with `.T`, `.A`, `.W`...
-import { readFile, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { addJudgement, EvalError, type Collection, type Qrels } from '../collection.js';
+import { readText } from './jsonl.js';
 
 export interface SmartFiles {
   docs: string;
@@ -67,7 +68,7 @@ export function parseSmartQrels(text: string): { scheme: 'cranfield' | 'binary';
  */
 export async function loadSmartCollection(files: SmartFiles, name?: string): Promise<Collection> {
   const [docText, queryText, qrelText] = await Promise.all(
-    [files.docs, files.queries, files.qrels].map((f) => readFile(f, 'utf8')),
+    [files.docs, files.queries, files.qrels].map(readText),
   );
   const docs = parseSmartRecords(docText!).map((r) => {
     const title = oneLine(r.fields.get('T'));

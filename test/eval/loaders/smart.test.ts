@@ -59,3 +59,13 @@ test('CISI/MED-style qrels (q doc 0 0.0) mark listed pairs relevant; a query bey
   await writeFile(path.join(dir, 'MINI.REL'), '2 2 0 0.0\n');
   await assert.rejects(loadSmartCollection((await findSmartFiles(dir))!), { code: 'eval-bad-qrels' });
 });
+
+test('SMART files with a byte-order mark keep their first record', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'smart-bom-'));
+  await writeFile(path.join(dir, 'tiny.all'), '\uFEFF.I 1\n.T\nwings\n.W\nlift on a wing\n.I 2\n.W\nheat\n');
+  await writeFile(path.join(dir, 'tiny.qry'), '\uFEFF.I 001\n.W\nwhat lifts\n.I 002\n.W\nheat\n');
+  await writeFile(path.join(dir, 'tiny.rel'), '\uFEFF1 1\n2 2\n');
+  const c = await loadSmartCollection((await findSmartFiles(dir))!);
+  assert.deepEqual(c.docs.map((d) => d.id), ['1', '2']);
+  assert.deepEqual(c.queries, [{ id: '1', text: 'what lifts' }, { id: '2', text: 'heat' }]);
+});
