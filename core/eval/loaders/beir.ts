@@ -26,8 +26,10 @@ export function parseBeirQrels(text: string): Qrels {
   // The header is optional in practice: skip a first line whose score column is not a number.
   const start = lines.length && Number.isNaN(Number(lines[0]!.split('\t')[2])) ? 1 : 0;
   for (const line of lines.slice(start)) {
-    const [q, doc, score] = line.split('\t');
-    if (!q || !doc || score === undefined || Number.isNaN(Number(score))) {
+    const cols = line.trimEnd().split('\t');
+    const [q, doc, score] = cols;
+    // Exactly three columns: a TREC-style line (q 0 doc rel) would otherwise judge document "0".
+    if (cols.length !== 3 || !q || !doc || score === undefined || Number.isNaN(Number(score))) {
       throw new EvalError('eval-bad-qrels', `"${line}" is not "query-id<TAB>corpus-id<TAB>score".`,
         'Fix the qrels file: three tab-separated columns.');
     }

@@ -38,6 +38,7 @@ test('an unknown split and a malformed qrels line are errors that say what to do
   const dir = await beirFolder();
   await assert.rejects(loadBeirCollection(dir, { split: 'dev' }), (e: any) => e.code === 'eval-no-split' && /test, train|train, test/.test(e.action));
   assert.throws(() => parseBeirQrels('query-id\tcorpus-id\tscore\nq1 d1 1\n'), { code: 'eval-bad-qrels' });
+  assert.throws(() => parseBeirQrels('q1\t0\t12\t1\n'), { code: 'eval-bad-qrels' });
   // A header-less file is accepted.
   assert.equal(parseBeirQrels('q1\td1\t1\n').get('q1')!.get('d1'), 1);
 });
