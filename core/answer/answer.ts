@@ -5,6 +5,7 @@ import type { Settings } from '../contract/settings.js';
 import { answerCharLimit, LlmError, type GenerateResult, type LlmBackendClient } from './backend.js';
 import { parseCitations } from './citations.js';
 import { buildPrompt } from './prompt.js';
+import { stageNote, withNotes } from '../contract/stage-notes.js';
 
 export interface AnswerRequest {
   requestId: string;
@@ -82,7 +83,7 @@ export async function generateAnswer(req: AnswerRequest): Promise<AnswerResult> 
     llmStart = base + promptMs;
     emit({
       stage: 'prompt', ms: promptMs, startMs: base, tokens: prompt.promptTokens, provider, model,
-      ...(dropped.length > 0 ? { note: `${dropped.length} passage(s) did not fit the ${budget.contextTokens}-token context` } : {}),
+      ...withNotes(dropped.length > 0 ? stageNote('note-context-dropped', { count: dropped.length, tokens: budget.contextTokens }) : null),
     });
 
     const genStart = performance.now();
@@ -104,7 +105,7 @@ export async function generateAnswer(req: AnswerRequest): Promise<AnswerResult> 
     emit({
       stage: 'llmTotal', ms: gen.totalMs, startMs: llmStart, provider, model,
       ...(gen.outputTokens !== null ? { tokens: gen.outputTokens } : {}),
-      ...(gen.cancelled ? { note: 'cancelled' } : {}),
+      ...withNotes(gen.cancelled ? stageNote('note-cancelled') : null),
     });
     const llm: LlmStats = {
       backend: provider, model, promptTokens: gen.promptTokens, outputTokens: gen.outputTokens,
@@ -113,7 +114,7 @@ export async function generateAnswer(req: AnswerRequest): Promise<AnswerResult> 
     return result(gen.cancelled ? 'cancelled' : 'ok', llm);
   } catch (err) {
     const error = asAppError(err);
-    emit({ stage: 'llmTotal', ms: performance.now() - t0 - (llmStart - base), startMs: llmStart, provider, model, note: `unavailable: ${error.code}` });
+    emit({ stage: 'llmTotal', ms: performance.now() - t0 - (llmStart - base), startMs: llmStart, provider, model, ...withNotes(stageNote('note-llm-unavailable', { code: error.code })) });
     return result('unavailable', null, error);
   }
 }

@@ -31,8 +31,10 @@ export interface StageTiming {
   model?: string;
   batches?: number;
   tokens?: number;
-  /** e.g. 'model missing', 'skipped', 'cached'. */
+  /** e.g. 'model missing', 'skipped', 'cached' (English; several joined with '; '). */
   note?: string;
+  /** The same notes as codes and params, for the interface's language (core/contract/stage-notes.ts). */
+  noteParts?: AppError[];
 }
 
 export type StageName =

@@ -56,6 +56,15 @@ export type FileProblemCode = (typeof FILE_PROBLEMS)[number];
 export const FILE_NOTES = ['decoded-as', 'decoded-with-losses', 'pdf-page-limit', 'pdf-time-limit'] as const;
 export type FileNoteCode = (typeof FILE_NOTES)[number];
 
+/** Notes on a stage's timing in the latency view (core/contract/stage-notes.ts holds their English text). */
+export const STAGE_NOTES = [
+  'note-retrieval-off', 'note-vectors', 'note-model-missing', 'note-unavailable', 'note-stored-vectors', 'note-no-vectors',
+  'note-fusion', 'note-skipped', 'note-cross-failed', 'note-cached', 'note-scored-cached', 'note-context-dropped',
+  'note-cancelled', 'note-llm-unavailable', 'note-language-not-covered', 'note-rewritten-by-llm', 'note-key-terms-added',
+  'note-rewrite-llm-error',
+] as const;
+export type StageNoteCode = (typeof STAGE_NOTES)[number];
+
 /** Where an answer's history row stands: 'running' until it ends in one of the other three (a crash included). */
 export const HISTORY_STATES = ['running', 'done', 'failed', 'cancelled'] as const;
 export type HistoryState = (typeof HISTORY_STATES)[number];

@@ -18,6 +18,7 @@ import { counts } from '../store/documents.js';
 import { finishAnswer, historyEntries, setStandalone, startAnswer } from '../store/history.js';
 import { EngineError } from './library.js';
 import { joinTimings, type Searches } from './searches.js';
+import { stageNote, withNotes } from '../contract/stage-notes.js';
 
 type Emit = <E extends EventName>(event: E, payload: LocalRagEvents[E]) => void;
 
@@ -76,11 +77,11 @@ export class Answers {
     const llm = prior.length && model ? { client: this.client(s), model, timeoutMs: Math.min(s.llmFirstTokenTimeoutMs, REWRITE_TIMEOUT_MS), signal } : null;
     const standalone = await toStandalone(question, prior, llm);
     if (standalone.method === 'first-question') return { standalone, timing: null };
-    const how = standalone.method === 'llm' ? 'rewritten by the LLM' : "previous question's key terms added";
     const timing: StageTiming = {
       stage: 'rewrite', ms: performance.now() - t0, startMs: 0,
       ...(llm ? { provider: s.llmBackend, model } : {}),
-      note: standalone.llmError ? `${how} (LLM: ${standalone.llmError.code})` : how,
+      ...withNotes(standalone.llmError ? stageNote('note-rewrite-llm-error', { code: standalone.llmError.code })
+        : stageNote(standalone.method === 'llm' ? 'note-rewritten-by-llm' : 'note-key-terms-added')),
     };
     return { standalone, timing };
   }

@@ -10,6 +10,7 @@ import { retrieve, type Retrieval } from '../retrieve/retrieve.js';
 import type { Db } from '../store/db.js';
 import { denseStatusOf, type ModelRuntime } from './runtime.js';
 import { throwIfCancelled } from '../host/app-error.js';
+import { stageNote, withNotes } from '../contract/stage-notes.js';
 
 export class Searches {
   private reranker: Promise<Reranker> | null = null;
@@ -111,7 +112,7 @@ function withLanguageNotice(reranker: Reranker, result: SearchResult): SearchRes
   const scored = result.candidates.filter((c) => c.crossScored).map((c) => c.text);
   const notice = profile && scored.length ? crossLanguageNotice(profile, result.question, scored) : null;
   if (!notice) return result;
-  const timings = result.timings.map((t) => (t.stage === 'cross' ? { ...t, note: [t.note, `language not covered: ${notice.params?.script}`].filter(Boolean).join('; ') } : t));
+  const timings = result.timings.map((t) => (t.stage === 'cross' ? { ...t, ...withNotes(...(t.noteParts ?? []), stageNote('note-language-not-covered', { script: String(notice.params?.script ?? '') })) } : t));
   return { ...result, timings, crossLanguage: notice };
 }
 

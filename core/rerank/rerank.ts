@@ -9,6 +9,7 @@ import { CrossEncoder, emptyCrossStats, type CrossSettings } from './cross-encod
 import { Lru } from './lru.js';
 import { crossTargets, rankCandidates } from './ranking.js';
 import { AppErrorException } from '../contract/app-error.js';
+import { stageNote, withNotes } from '../contract/stage-notes.js';
 
 export interface RerankRequest {
   queryId: string;
@@ -113,7 +114,7 @@ export class Reranker {
     const biStart = performance.now();
     const bi = candidates.map((c) => c.denseScore);
     const dense = denseState(entry.dense, bi);
-    timings.push({ stage: 'bi', ms: performance.now() - biStart, startMs: biStart - t0, note: dense.status === 'ok' ? 'stored vectors' : 'no vectors: retrieval order' });
+    timings.push({ stage: 'bi', ms: performance.now() - biStart, startMs: biStart - t0, ...withNotes(stageNote(dense.status === 'ok' ? 'note-stored-vectors' : 'note-no-vectors')) });
 
     const crossStart = performance.now();
     const wanted = this.crossTargets(params, bi);
@@ -133,7 +134,7 @@ export class Reranker {
       finalScore: params.mode === 'none' ? candidates[i]!.retrievalScore : ranking.fused[i]!.final,
       crossScored: ranking.cross[i] !== null,
     }));
-    timings.push({ stage: 'fusion', ms: performance.now() - fusionStart, startMs: fusionStart - t0, note: `${params.mode}, ${params.normalisation}` });
+    timings.push({ stage: 'fusion', ms: performance.now() - fusionStart, startMs: fusionStart - t0, ...withNotes(stageNote('note-fusion', { mode: params.mode, normalisation: params.normalisation })) });
 
     return {
       ...params, queryId, question, candidates: ranked, top: ranked.slice(0, Math.max(0, params.finalK)), timings,
@@ -152,7 +153,7 @@ export class Reranker {
     const logits = new Map<number, number>();
     const encoder = this.crossEncoder;
     if (!encoder || wanted.length === 0) {
-      return { logits, timing: { note: this.state.status === 'ok' ? 'skipped' : this.state.status.replace('-', ' ') } };
+      return { logits, timing: withNotes(stageNote(this.state.status === 'ok' ? 'note-skipped' : this.state.status === 'model-missing' ? 'note-model-missing' : 'note-unavailable')) };
     }
     let cache = this.crossScores.get(question);
     if (!cache) { cache = new Map(); this.crossScores.set(question, cache); }
@@ -173,11 +174,11 @@ export class Reranker {
       } catch (err) {
         this.log(`rerank: cross-encoder failed: ${String(err)}`);
         this.state = unavailableCross(err);
-        return { logits: new Map(), timing: { note: 'cross-encoder failed', provider: encoder.provider, model: encoder.profile.id } };
+        return { logits: new Map(), timing: { ...withNotes(stageNote('note-cross-failed')), provider: encoder.provider, model: encoder.profile.id } };
       }
     }
-    const note = fresh.length === 0 ? 'cached' : `${fresh.length} scored, ${wanted.length - fresh.length} cached`;
-    return { logits, timing: { provider: encoder.provider, model: encoder.profile.id, batches: stats.batches, tokens: stats.tokens, note } };
+    const note = stageNote(fresh.length === 0 ? 'note-cached' : 'note-scored-cached', fresh.length === 0 ? {} : { scored: fresh.length, cached: wanted.length - fresh.length });
+    return { logits, timing: { provider: encoder.provider, model: encoder.profile.id, batches: stats.batches, tokens: stats.tokens, ...withNotes(note) } };
   }
 }
 

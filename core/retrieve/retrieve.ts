@@ -8,6 +8,7 @@ import type { Db } from '../store/db.js';
 import { getPassages } from '../store/documents.js';
 import { bm25Search } from '../store/fulltext.js';
 import { readVectors, type VectorIndex } from '../store/vector-index.js';
+import { stageNote, withNotes } from '../contract/stage-notes.js';
 
 export interface RetrieveDeps {
   db: Db;
@@ -100,15 +101,15 @@ export async function retrieve(question: string, opts: RetrieveOptions, deps: Re
     const start = performance.now();
     queryVector = await model.embedder.embedQuery(question);
     timings.push({ stage: 'embedQuery', ms: performance.now() - start, startMs: start - t0, provider: model.embedder.provider, model: model.embedder.profile.id });
-    if (mode === 'bm25') timings.push({ stage: 'faiss', ms: 0, startMs: performance.now() - t0, note: 'off (retrieval: bm25)' });
-    else dense = time('faiss', () => model.index.search(queryVector!, k), { note: `${model.index.size} vectors` });
+    if (mode === 'bm25') timings.push({ stage: 'faiss', ms: 0, startMs: performance.now() - t0, ...withNotes(stageNote('note-retrieval-off', { retrieval: 'bm25' })) });
+    else dense = time('faiss', () => model.index.search(queryVector!, k), withNotes(stageNote('note-vectors', { count: model.index.size })));
   } else {
     denseState = { status: deps.denseStatus ?? 'model-missing', error: deps.denseUnavailable ?? { code: 'embedder-missing', message: 'No embedding model: dense retrieval is off, BM25 alone answers.', action: 'Get the embedder in Library > Models.' } };
-    timings.push({ stage: 'embedQuery', ms: 0, startMs: 0, note: 'model missing' }, { stage: 'faiss', ms: 0, startMs: 0, note: 'model missing' });
+    timings.push({ stage: 'embedQuery', ms: 0, startMs: 0, ...withNotes(stageNote('note-model-missing')) }, { stage: 'faiss', ms: 0, startMs: 0, ...withNotes(stageNote('note-model-missing')) });
   }
   // Dense-only retrieval without an embedder degrades to BM25 (the dense state says why) rather than to nothing.
   let bm25: Ranked = [];
-  if (mode === 'dense' && model) timings.push({ stage: 'bm25', ms: 0, startMs: performance.now() - t0, note: 'off (retrieval: dense)' });
+  if (mode === 'dense' && model) timings.push({ stage: 'bm25', ms: 0, startMs: performance.now() - t0, ...withNotes(stageNote('note-retrieval-off', { retrieval: 'dense' })) });
   else bm25 = time('bm25', () => bm25Search(deps.db, question, k, { k1: opts.bm25K1, b: opts.bm25B }));
   const candidates = time('fuse', () => {
     const order = fuseLists(dense, bm25, opts.retrievalFusion, opts.denseWeight).slice(0, k);

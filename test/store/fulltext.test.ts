@@ -2,9 +2,8 @@
 // migration that rebuilds an old store's full-text index once.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
-import { getMeta, openDb, SCHEMA_V1, type Db } from '../../core/store/db.js';
+import { getMeta, openDb, type Db } from '../../core/store/db.js';
+import { firstReleaseStore } from '../support/old-store.js';
 import { replaceDocument } from '../../core/store/documents.js';
 import { bm25Search } from '../../core/store/fulltext.js';
 import { textTerms } from '../../core/store/text-terms.js';
@@ -82,13 +81,7 @@ describe('the full-text migration', () => {
   it('rebuilds a first-release store\'s index once: its chunks become findable by stem and by Japanese word', () => {
     // A store as the first release wrote it: FTS5 over raw text with the unicode61 tokenizer.
     const dir = tempDir();
-    const old = new Database(join(dir, 'localrag.sqlite'));
-    old.exec(SCHEMA_V1);
-    old.prepare("INSERT INTO meta(key, value) VALUES ('schema_version', '1')").run();
-    old.prepare("INSERT INTO documents(id, path, folder, state, chunks) VALUES (1, '/f/a.md', '/f', 'indexed', 2)").run();
-    const insert = old.prepare('INSERT INTO chunks(id, document_id, ord, text, char_start, char_end, token_count) VALUES (?, 1, ?, ?, 0, 5, 2)');
-    insert.run(7, 0, 'Turbulent flows in pipes');
-    insert.run(9, 1, '箱根の温泉');
+    const old = firstReleaseStore(dir, [[7, 'Turbulent flows in pipes'], [9, '箱根の温泉']]);
     assert.equal(old.prepare(`SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH '"flow"'`).pluck().get(), 0, 'the old index has no stems');
     assert.equal(old.prepare(`SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH '"温泉"'`).pluck().get(), 0, 'nor Japanese words');
     old.close();

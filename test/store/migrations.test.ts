@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { openDb, SCHEMA_V1, getMeta } from '../../core/store/db.js';
+import { openDb, getMeta } from '../../core/store/db.js';
+import { firstReleaseStore } from '../support/old-store.js';
 import { replaceDocument } from '../../core/store/documents.js';
 import { bm25Search } from '../../core/store/fulltext.js';
 import { vectorToBlob } from '../../core/store/vector-index.js';
@@ -11,14 +10,7 @@ import { tempDir } from '../support/temp.js';
 
 test('a version 1 store migrates in place: same chunk ids, vectors kept with digests, ids never reused afterwards', () => {
   const dir = tempDir();
-  const old = new Database(join(dir, 'localrag.sqlite'));
-  old.pragma('foreign_keys = ON');
-  old.exec(SCHEMA_V1);
-  old.prepare("INSERT INTO meta(key, value) VALUES ('schema_version', '1')").run();
-  old.prepare("INSERT INTO documents(id, path, folder, state, chunks) VALUES (1, '/f/a.md', '/f', 'indexed', 2)").run();
-  const insert = old.prepare("INSERT INTO chunks(id, document_id, ord, text, char_start, char_end, token_count) VALUES (?, 1, ?, ?, 0, 5, 2)");
-  insert.run(7, 0, 'supersonic flutter');
-  insert.run(9, 1, 'boundary layer');
+  const old = firstReleaseStore(dir, [[7, 'supersonic flutter'], [9, 'boundary layer']]);
   const v = new Float32Array([0.6, 0.8]);
   old.prepare('INSERT INTO vectors(chunk_id, vector) VALUES (?, ?), (?, ?)').run(7, vectorToBlob(v), 9, vectorToBlob(v));
   old.close();

@@ -6,10 +6,11 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import {
-  BROWSE_PLACES, EXECUTION_PROVIDERS, FILE_NOTES, FILE_PROBLEMS, FILE_STATES, LANGUAGES, LLM_BACKENDS, MODEL_ROLES, NORMALISATIONS, RERANK_MODES, RETRIEVAL_FUSIONS,
+  BROWSE_PLACES, EXECUTION_PROVIDERS, FILE_NOTES, FILE_PROBLEMS, FILE_STATES, LANGUAGES, LLM_BACKENDS, MODEL_ROLES, NORMALISATIONS, RERANK_MODES, RETRIEVAL_FUSIONS, STAGE_NOTES,
 } from '../../core/contract/vocabulary.js';
 import { STAGE_ORDER } from '../../renderer/src/components/stage-order.js';
-import { localiseError, MESSAGES } from '../../renderer/src/i18n/messages.js';
+import { stageNote, withNotes } from '../../core/contract/stage-notes.js';
+import { localiseError, localiseStageNote, MESSAGES } from '../../renderer/src/i18n/messages.js';
 import { en, ja } from '../../renderer/src/i18n/strings.js';
 import { projectRoot } from '../support/temp.js';
 
@@ -22,10 +23,10 @@ function sources(dir: string): string[] {
 
 /**
  * Every code written in core/: `code: '…'`, `new SomeError('…'`, `fail('…'`, `code = '…'`, `type …Code = '…' | …`,
- * and the file problem and note catalogues of the vocabulary.
+ * and the file problem, file note and stage note catalogues of the vocabulary.
  */
 function codesInCore(): Map<string, string> {
-  const found = new Map<string, string>([...FILE_PROBLEMS, ...FILE_NOTES].map((c) => [c, 'core/contract/vocabulary.ts']));
+  const found = new Map<string, string>([...FILE_PROBLEMS, ...FILE_NOTES, ...STAGE_NOTES].map((c) => [c, 'core/contract/vocabulary.ts']));
   // Error classes whose first argument is a code (ReplyTooLargeError's is what was too large, 'line' or 'reply').
   const patterns = [/\bcode:\s*'([a-z0-9-]+)'/g, /new (?!ReplyTooLarge)[A-Z]\w*Error\(\s*'([a-z0-9-]+)'/g, /\bfail\(\s*'([a-z0-9-]+)'/g, /\bcode = '([a-z0-9-]+)'/g];
   for (const file of sources(join(projectRoot, 'core'))) {
@@ -71,6 +72,22 @@ test('an engine message is shown in the interface language, falling back to the 
   // A file problem with its params (FileStatus.problem).
   const tooLarge = { code: 'too-large', message: 'too large (60 MB > limit 50 MB)', action: 'raise the size limit to index it', params: { size: '60 MB', limit: '50 MB' } };
   assert.deepEqual(localiseError('ja', tooLarge), { message: '大きすぎるファイル (60 MB > 上限 50 MB)', action: 'インデックスするにはサイズの上限を上げてください' });
+});
+
+test('stage notes: the engine\'s English is the template\'s, and the latency view shows them in Japanese', () => {
+  for (const code of STAGE_NOTES) {
+    const template = MESSAGES[code]!;
+    const params = Object.fromEntries(placeholders(template.en).map((name, i) => [name, `v${i}`]));
+    const note = stageNote(code, params);
+    assert.equal(note.message, template.en.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name])), code);
+    assert.equal(localiseStageNote('en', withNotes(note)), note.message, code);
+    const shown = localiseStageNote('ja', withNotes(note));
+    assert.ok(shown !== note.message && !/\{\w+\}/.test(shown), `${code}: ${shown}`);
+  }
+  const two = withNotes(stageNote('note-scored-cached', { scored: 12, cached: 8 }), stageNote('note-language-not-covered', { script: 'Japanese' }));
+  assert.equal(two.note, '12 scored, 8 cached; language not covered: Japanese', 'the CLI and --json keep the English text');
+  assert.equal(localiseStageNote('ja', two), '12 件を採点、8 件はキャッシュ、対象外の言語: Japanese');
+  assert.equal(localiseStageNote('ja', { note: 'from an older engine' }), 'from an older engine');
 });
 
 test('every domain word shown on screen has a label in both languages', () => {

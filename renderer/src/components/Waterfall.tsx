@@ -6,6 +6,7 @@ import { Group } from '@visx/group';
 import { scaleBand, scaleLinear } from '@visx/scale';
 import type { StageName, StageTiming } from '../../../core/contract/api.js';
 import type { StringKey } from '../i18n/strings.js';
+import { localiseStageNote } from '../i18n/messages.js';
 import { useApp } from '../state/app-context.js';
 import { formatMs, layoutStages, PHASE_OF, PHASES, phaseSpans, totalMs } from './stage-layout.js';
 
@@ -15,7 +16,7 @@ const ROW = 24;
 const WIDTH = 760;
 
 export function Waterfall({ timings }: { timings: StageTiming[] }) {
-  const { t } = useApp();
+  const { t, lang } = useApp();
   const bars = layoutStages(timings);
   const total = Math.max(1, totalMs(timings));
   const innerW = WIDTH - MARGIN.left - MARGIN.right;
@@ -58,7 +59,7 @@ export function Waterfall({ timings }: { timings: StageTiming[] }) {
               <td className="num">{b.timing ? formatMs(b.timing.ms) : '—'}</td>
               <td>{b.timing?.provider ?? ''}</td>
               <td className="model-cell">{b.timing?.model ?? ''}</td>
-              <td>{b.timing ? (b.timing.note ?? '') : t('notRun')}</td>
+              <td>{b.timing ? localiseStageNote(lang, b.timing) : t('notRun')}</td>
             </tr>
           ))}
         </tbody>

@@ -2,7 +2,7 @@
 // {name} placeholders are filled from AppError.params. The engine's own English sentence stays the source of truth:
 // English shows it as is, and Japanese falls back to it for a code missing here or a param the error did not carry.
 // test/ui/messages.test.ts checks that every code written in core/ has a Japanese entry.
-import type { AppError } from '../../../core/contract/api.js';
+import type { AppError, StageTiming } from '../../../core/contract/api.js';
 import type { Language } from '../../../core/contract/vocabulary.js';
 
 export interface MessageTemplate {
@@ -158,6 +158,25 @@ export const MESSAGES: Record<string, MessageTemplate> = {
   'payload-too-large': { en: 'The request body is larger than 1 MB.', ja: 'リクエストが 1 MB を超えています。' },
   'bad-json': { en: 'The request body is not valid JSON.', ja: 'リクエストが正しい JSON ではありません。' },
   internal: { en: 'Something went wrong inside the app.', ja: 'アプリの内部でエラーが起きました。', actionJa: 'ログを確認してください。続く場合は報告してください。' },
+  // notes on a stage's timing in the latency view (StageTiming.noteParts; English in core/contract/stage-notes.ts)
+  'note-retrieval-off': { en: 'off (retrieval: {retrieval})', ja: 'オフ (検索方式: {retrieval})' },
+  'note-vectors': { en: '{count} vectors', ja: 'ベクトル {count} 件' },
+  'note-model-missing': { en: 'model missing', ja: 'モデルがありません' },
+  'note-unavailable': { en: 'unavailable', ja: '利用できません' },
+  'note-stored-vectors': { en: 'stored vectors', ja: '保存済みのベクトル' },
+  'note-no-vectors': { en: 'no vectors: retrieval order', ja: 'ベクトルなし: 検索の順位のまま' },
+  'note-fusion': { en: '{mode}, {normalisation}', ja: '{mode}、{normalisation}' },
+  'note-skipped': { en: 'skipped', ja: '省略' },
+  'note-cross-failed': { en: 'cross-encoder failed', ja: 'クロスエンコーダーが失敗しました' },
+  'note-cached': { en: 'cached', ja: 'キャッシュ済み' },
+  'note-scored-cached': { en: '{scored} scored, {cached} cached', ja: '{scored} 件を採点、{cached} 件はキャッシュ' },
+  'note-context-dropped': { en: '{count} passage(s) did not fit the {tokens}-token context', ja: '{count} 件の文章が {tokens} トークンのコンテキストに収まりませんでした' },
+  'note-cancelled': { en: 'cancelled', ja: '取り消し' },
+  'note-llm-unavailable': { en: 'unavailable: {code}', ja: '利用できません: {code}' },
+  'note-language-not-covered': { en: 'language not covered: {script}', ja: '対象外の言語: {script}' },
+  'note-rewritten-by-llm': { en: 'rewritten by the LLM', ja: 'LLM が書き換えました' },
+  'note-key-terms-added': { en: "previous question's key terms added", ja: '前の質問の重要語を追加しました' },
+  'note-rewrite-llm-error': { en: "previous question's key terms added (LLM: {code})", ja: '前の質問の重要語を追加しました (LLM: {code})' },
   // the renderer's own
   client: { en: 'Something went wrong in the window.', ja: '画面の処理でエラーが起きました。' },
   'ui-crash': { en: 'This screen failed.', ja: 'この画面でエラーが起きました。', actionJa: '画面を切り替えるか、ウィンドウを再読み込みしてください。' },
@@ -190,4 +209,10 @@ export function localiseError(lang: Language, error: AppError): ShownMessage {
   // The English original holds more than the template (e.g. the path or the server's words): keep it as a detail.
   const detail = fill(template.en, error.params) === error.message ? undefined : error.message;
   return { message, ...(action ? { action } : {}), ...(detail ? { detail } : {}) };
+}
+
+/** A stage's notes in the interface's language (a timing from an older engine has only its English `note`). */
+export function localiseStageNote(lang: Language, timing: Pick<StageTiming, 'note' | 'noteParts'>): string {
+  if (!timing.noteParts?.length) return timing.note ?? '';
+  return timing.noteParts.map((n) => localiseError(lang, n).message).join(lang === 'ja' ? '、' : '; ');
 }
