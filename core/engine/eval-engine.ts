@@ -1,15 +1,22 @@
 // The real engine behind the evaluation runner: a collection is written out as one text file per document, indexed
 // into the engine's own store, and every query goes through the engine's own search (real retrieval, the real
 // reranker's scoring). Candidates stay chunks, as live search ranks them; the grid collapses documents afterwards.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, isAbsolute } from 'node:path';
 import type { IndexProgress } from '../contract/api.js';
 import type { Settings } from '../contract/settings.js';
 import type { Engine } from '../engine.js';
 import { runEval, type Collection, type EngineDescription, type EngineScores, type EvalEngine, type EvalRunReport, type ModelRef, type RunEvalOptions } from '../eval/index.js';
 
-/** File names safe on every platform; the doc id is recovered from the name. */
-const fileFor = (id: string) => `${encodeURIComponent(id)}.txt`;
+/**
+ * File names safe on every platform; the doc id is recovered from the name. A leading dot is escaped (the indexer
+ * skips hidden files), and a name too long for a file system ends in a hash of the id (indexCollection maps it back).
+ */
+function fileFor(id: string): string {
+  const name = encodeURIComponent(id).replace(/^\./, '%2E').replace(/\*/g, '%2A');
+  return name.length <= 200 ? `${name}.txt` : `${name.slice(0, 180)}~${createHash('sha256').update(id).digest('hex').slice(0, 16)}.txt`;
+}
 const idOf = (path: string) => decodeURIComponent(basename(path, '.txt'));
 
 /** Settings that shape the cached scores (the models' fingerprints are added by describe). */
@@ -27,16 +34,25 @@ export function engineForEval(engine: Engine, corpusDir: string): EvalEngine {
     const rel = relative(corpusDir, path);
     return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
   };
-  const docIdOf = (c: { path: string; chunkId: number }) => (inCorpus(c.path) ? idOf(c.path) : String(c.chunkId));
+  const idByFile = new Map<string, string>();
+  const docIdOf = (c: { path: string; chunkId: number }) => (inCorpus(c.path) ? idByFile.get(basename(c.path)) ?? idOf(c.path) : String(c.chunkId));
   const byRetrieval = <T extends { retrievalRank: number }>(cs: readonly T[]) => [...cs].sort((a, b) => a.retrievalRank - b.retrievalRank);
 
   return {
     async indexCollection(c: Collection, onProgress: (p: IndexProgress) => void): Promise<void> {
       mkdirSync(corpusDir, { recursive: true });
+      // The folder holds exactly this collection: a file is rewritten only when its text changed (a rerun indexes
+      // nothing), and a document the collection no longer has is removed. A repeated id keeps its first text.
+      idByFile.clear();
       for (const d of c.docs) {
-        const file = join(corpusDir, fileFor(d.id));
-        if (!existsSync(file)) writeFileSync(file, d.title ? `${d.title}\n\n${d.text}\n` : `${d.text}\n`);
+        const name = fileFor(d.id);
+        if (idByFile.has(name)) continue;
+        idByFile.set(name, d.id);
+        const file = join(corpusDir, name);
+        const text = d.title ? `${d.title}\n\n${d.text}\n` : `${d.text}\n`;
+        if (!existsSync(file) || readFileSync(file, 'utf8') !== text) writeFileSync(file, text);
       }
+      for (const name of readdirSync(corpusDir)) if (!idByFile.has(name)) rmSync(join(corpusDir, name), { recursive: true, force: true });
       const unsubscribe = engine.subscribe((event, payload) => { if (event === 'onIndexProgress') onProgress(payload as IndexProgress); });
       try { await engine.reindex({ path: corpusDir }); } finally { unsubscribe(); }
     },

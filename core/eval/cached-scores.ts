@@ -24,6 +24,8 @@ export interface StageCosts {
 
 export interface QueryScores {
   queryId: string;
+  /** The question that was scored: a query whose text changed since is scored again. */
+  question?: string;
   /** The K retrieved chunks with their scores. */
   candidates: CachedCandidate[];
   /**

@@ -1,4 +1,5 @@
 // The labelled collection every loader produces and every metric and runner consumes.
+import { createHash } from 'node:crypto';
 import { AppErrorException } from '../contract/app-error.js';
 
 export interface CollectionDoc {
@@ -52,4 +53,11 @@ export function relevantCount(judged: ReadonlyMap<string, number> | undefined): 
   let n = 0;
   for (const grade of judged?.values() ?? []) if (grade > 0) n++;
   return n;
+}
+
+/** A hash of the documents (the questions' text is kept with each query's cached scores), 16 hex digits. */
+export function corpusFingerprint(docs: readonly CollectionDoc[]): string {
+  const hash = createHash('sha256');
+  for (const d of docs) hash.update(JSON.stringify([d.id, d.title ?? null, d.text]));
+  return hash.digest('hex').slice(0, 16);
 }

@@ -7,7 +7,7 @@ import { DEFAULT_SETTINGS } from '../contract/settings.js';
 import type { CachedCandidate, QueryScores, StageCosts } from './cached-scores.js';
 import { svgToPng } from './chart-png.js';
 import { renderChartSvg, type ChartOptions } from './chart.js';
-import { EvalError, relevantCount, type Collection } from './collection.js';
+import { corpusFingerprint, EvalError, relevantCount, type Collection } from './collection.js';
 import { ALL_MODES, computeGrid, DEFAULT_ALPHAS, DEFAULT_NS, type Setting } from './grid.js';
 import { describeProvenance, type ModelRef } from './provenance.js';
 import { buildReport, writeReport, type EvalRunReport } from './report.js';
@@ -77,14 +77,14 @@ export interface RunEvalOptions {
 
 const DEFAULT_CURRENT: Setting = { mode: DEFAULT_SETTINGS.rerankMode, topN: DEFAULT_SETTINGS.topN, alpha: DEFAULT_SETTINGS.alpha };
 
-function checkScores(queryId: string, s: EngineScores): QueryScores {
+function checkScores(queryId: string, question: string, s: EngineScores): QueryScores {
   if (!Array.isArray(s.candidates) || s.candidates.some((c) => typeof c.docId !== 'string' || !Number.isFinite(c.retrievalRank) || !Number.isFinite(c.chunkId))) {
     throw new EvalError('eval-bad-engine-output', `The engine returned malformed candidates for query ${queryId}.`,
       'This is a bug in the engine adapter: each candidate needs a numeric chunkId, a string docId and a numeric retrievalRank.');
   }
   const { retrieveMs, biMs, crossMs, crossPairs } = s.timings;
   return {
-    queryId, candidates: s.candidates.map(({ chunkId, docId, retrievalRank, bi, cross }) => ({ chunkId, docId, retrievalRank, bi, cross })),
+    queryId, question, candidates: s.candidates.map(({ chunkId, docId, retrievalRank, bi, cross }) => ({ chunkId, docId, retrievalRank, bi, cross })),
     ...(s.tail ? { tail: s.tail } : {}), timings: { retrieveMs, biMs, crossMs, crossPairs },
   };
 }
@@ -101,13 +101,21 @@ export async function runEval(opts: RunEvalOptions): Promise<EvalRunReport> {
   const depth = opts.depth ?? MAP_DEPTH;
   // Queries without a relevant document are excluded from every mean, so they are not scored at all.
   const judged = collection.queries.filter((q) => relevantCount(collection.qrels.get(q.id)) > 0);
+  // Means over no query would read as a score of 0, and replace the last report and score cache.
+  if (judged.length === 0) {
+    throw new EvalError('eval-no-judged-queries', `No question of ${collection.name} (${collection.queries.length} in all) has a relevant document.`,
+      'Check the relevance judgements (qrels) name the queries and documents of this collection, with grades above 0.',
+      { queries: collection.queries.length, collection: collection.name });
+  }
   const described = await engine.describe();
   const scoring: ScoringKey = {
     retrieval: described.retrieval, ...described.settings,
     ...Object.fromEntries(described.models.map((m) => [`${m.role} ${m.id}`, m.fingerprint ?? null])),
+    // A collection edited since (same name) is scored again, never answered from its old text.
+    'collection documents': corpusFingerprint(collection.docs),
   };
   const cache = await ScoreCache.open(opts.resumeFile ?? join(opts.outDir, 'scores.jsonl'), { collection: collection.name, k, maxN, depth, scoring });
-  const todo = judged.filter((q) => !cache.has(q.id));
+  const todo = judged.filter((q) => cache.get(q.id)?.question !== q.text);
 
   // A resumed run with nothing left to score does not need the index; user labels use the library's index.
   if (todo.length > 0 && collection.docs.length > 0) {
@@ -120,7 +128,7 @@ export async function runEval(opts: RunEvalOptions): Promise<EvalRunReport> {
       throw new EvalError('eval-cancelled', `Evaluation stopped after ${done} of ${judged.length} queries.`,
         'Run it again to continue: scored queries are kept.', { done, total: judged.length });
     }
-    await cache.append(checkScores(q.id, await engine.scoreQuery(q.text, { k, maxN: cache.maxN, depth })));
+    await cache.append(checkScores(q.id, q.text, await engine.scoreQuery(q.text, { k, maxN: cache.maxN, depth })));
     progress({ phase: 'scoring', done: ++done, total: judged.length, queryId: q.id });
   }
 

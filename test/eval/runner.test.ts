@@ -156,3 +156,13 @@ test('labelled questions run against the already-indexed library: no indexing, c
   assert.equal(report.excludedQueries, 1);
   assert.ok(report.points.find((p) => settingKey(p) === settingKey({ mode: 'none', topN: 0, alpha: 0 }))!.recall100 === 1);
 });
+
+test('a collection where no question has a relevant document is refused before anything is scored or written', async () => {
+  const engine = new LexicalEngine();
+  const out = await mkdtemp(path.join(tmpdir(), 'eval-unjudged-'));
+  const unjudged = userLabelsToCollection([{ question: 'never answered', relevantChunkIds: [] }]);
+  await assert.rejects(runEval({ collection: unjudged, engine, outDir: out }), (e: any) => e.code === 'eval-no-judged-queries' && e.appError.params.queries === 1);
+  await assert.rejects(runEval({ collection: userLabelsToCollection([]), engine, outDir: out }), { code: 'eval-no-judged-queries' });
+  assert.equal(engine.scoreCalls, 0);
+  await assert.rejects(readFile(path.join(out, 'report.json')), { code: 'ENOENT' });
+});

@@ -1,12 +1,12 @@
 // BEIR layout: corpus.jsonl, queries.jsonl, qrels/<split>.tsv (header "query-id corpus-id score").
-import { existsSync } from 'node:fs';
-import { readFile, readdir } from 'node:fs/promises';
+import { existsSync, statSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { addJudgement, EvalError, type Collection, type Qrels } from '../collection.js';
-import { readJsonl, readJsonlCorpus, recordId } from './jsonl.js';
+import { readJsonl, readJsonlCorpus, readText, recordId } from './jsonl.js';
 
 export function isBeirFolder(dir: string): boolean {
-  return ['corpus.jsonl', 'queries.jsonl', 'qrels'].every((n) => existsSync(join(dir, n)));
+  return ['corpus.jsonl', 'queries.jsonl'].every((n) => existsSync(join(dir, n))) && statSync(join(dir, 'qrels'), { throwIfNoEntry: false })?.isDirectory() === true;
 }
 
 /** The split to evaluate: the one asked for, else `test`, else `dev`, else the first qrels file. */
@@ -26,8 +26,10 @@ export function parseBeirQrels(text: string): Qrels {
   // The header is optional in practice: skip a first line whose score column is not a number.
   const start = lines.length && Number.isNaN(Number(lines[0]!.split('\t')[2])) ? 1 : 0;
   for (const line of lines.slice(start)) {
-    const [q, doc, score] = line.split('\t');
-    if (!q || !doc || score === undefined || Number.isNaN(Number(score))) {
+    const cols = line.trimEnd().split('\t');
+    const [q, doc, score] = cols;
+    // Exactly three columns: a TREC-style line (q 0 doc rel) would otherwise judge document "0".
+    if (cols.length !== 3 || !q || !doc || score === undefined || Number.isNaN(Number(score))) {
       throw new EvalError('eval-bad-qrels', `"${line}" is not "query-id<TAB>corpus-id<TAB>score".`,
         'Fix the qrels file: three tab-separated columns.');
     }
@@ -39,7 +41,7 @@ export function parseBeirQrels(text: string): Qrels {
 /** Loads a BEIR folder; only the queries judged in the split are kept (queries.jsonl holds every split's). */
 export async function loadBeirCollection(dir: string, opts: { split?: string; name?: string } = {}): Promise<Collection> {
   const split = await pickSplit(dir, opts.split);
-  const qrels = parseBeirQrels(await readFile(join(dir, 'qrels', `${split}.tsv`), 'utf8'));
+  const qrels = parseBeirQrels(await readText(join(dir, 'qrels', `${split}.tsv`)));
   const queries: Collection['queries'] = [];
   const queriesPath = join(dir, 'queries.jsonl');
   for await (const rec of readJsonl(queriesPath)) {

@@ -32,8 +32,8 @@ export async function loadCollection(dir: string, opts: LoadOptions = {}): Promi
   const format = await detectCollectionFormat(path);
   const name = basename(path);
   switch (format) {
-    case 'beir': return loadBeirCollection(path, { split: opts.split });
-    case 'smart': return loadSmartCollection((await findSmartFiles(path))!, name);
+    case 'beir': return withDocs(await loadBeirCollection(path, { split: opts.split }), path);
+    case 'smart': return withDocs(await loadSmartCollection((await findSmartFiles(path))!, name), path);
     case 'trec': return loadTrecCollection((await findTrecFiles(path))!, { topicField: opts.topicField, name });
     case 'user-labels': return loadUserLabelsCollection(path);
     default:
@@ -41,4 +41,11 @@ export async function loadCollection(dir: string, opts: LoadOptions = {}): Promi
         'Use a SMART folder (*.all, *.qry, qrels), a BEIR folder (corpus.jsonl, queries.jsonl, qrels/), '
         + 'a TREC folder (qrels, topics, documents) or a labelled-questions .json file.');
   }
+}
+
+/** A collection without documents would be asked against the user's library, as labelled questions are: refuse it. */
+function withDocs(c: Collection, path: string): Collection {
+  if (c.docs.length > 0) return c;
+  throw new EvalError('eval-no-docs', `The collection in ${path} has no documents.`,
+    'Check its document file (corpus.jsonl, or the SMART *.all file) is complete.', { path });
 }

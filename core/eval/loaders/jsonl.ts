@@ -1,7 +1,13 @@
-// JSON Lines reading shared by the BEIR and TREC loaders.
+// Text and JSON Lines reading shared by the loaders.
 import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { EvalError } from '../collection.js';
+
+/** A whole text file as UTF-8 without its byte-order mark (Windows tools write one; it would glue onto the first id). */
+export async function readText(path: string): Promise<string> {
+  return new TextDecoder().decode(await readFile(path));
+}
 
 /** Streams a .jsonl file (corpora can be large), one parsed object per non-empty line. */
 export async function* readJsonl(path: string): AsyncGenerator<Record<string, unknown>> {
@@ -10,11 +16,16 @@ export async function* readJsonl(path: string): AsyncGenerator<Record<string, un
   for await (const line of lines) {
     n++;
     if (!line.trim()) continue;
+    let rec: unknown;
     try {
-      yield JSON.parse(line) as Record<string, unknown>;
+      rec = JSON.parse(n === 1 ? line.replace(/^\uFEFF/, '') : line);
     } catch {
-      throw new EvalError('eval-bad-jsonl', `Line ${n} of ${path} is not valid JSON.`, 'Fix or remove that line.');
+      throw new EvalError('eval-bad-jsonl', `Line ${n} of ${path} is not valid JSON.`, 'Fix or remove that line.', { line: n, path });
     }
+    if (typeof rec !== 'object' || rec === null || Array.isArray(rec)) {
+      throw new EvalError('eval-bad-jsonl', `Line ${n} of ${path} is not a JSON object.`, 'Fix or remove that line.', { line: n, path });
+    }
+    yield rec as Record<string, unknown>;
   }
 }
 

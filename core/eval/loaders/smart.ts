@@ -1,7 +1,8 @@
 // SMART-format collections (Cranfield, CISI, MED, ...): records start with `.I id`, fields with `.T`, `.A`, `.W`...
-import { readFile, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { addJudgement, EvalError, type Collection, type Qrels } from '../collection.js';
+import { readText } from './jsonl.js';
 
 export interface SmartFiles {
   docs: string;
@@ -49,12 +50,15 @@ const oneLine = (s: string | undefined): string => tidy(s).replace(/\s+/g, ' ');
 export function parseSmartQrels(text: string): { scheme: 'cranfield' | 'binary'; rows: [number, string, number][] } {
   const lines = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).map((l) => l.split(/\s+/));
   const cranfield = lines.every((cols) => cols.length === 3 && ['-1', '1', '2', '3', '4'].includes(cols[2]!));
+  // Some copies (MED.REL) are written TREC-style, `q 0 doc rel`: the doc is the third column, never a doc "0".
+  const trecStyle = lines.every((cols) => cols.length === 4 && cols[1] === '0') && !lines.every((cols) => cols[2] === '0');
   const rows = lines.map((cols, i): [number, string, number] => {
     const q = Number(cols[0]);
     if (!Number.isInteger(q) || cols.length < 2) {
       throw new EvalError('eval-bad-qrels', `Line ${i + 1} of the SMART relevance file is not "query doc [grade]".`,
         'Check that the folder holds an unmodified SMART collection.');
     }
+    if (trecStyle) return [q, cols[2]!, Number(cols[3]) > 0 ? 1 : 0];
     const grade = cranfield ? (cols[2] === '-1' ? 0 : 5 - Number(cols[2])) : 1;
     return [q, cols[1]!, grade];
   });
@@ -67,7 +71,7 @@ export function parseSmartQrels(text: string): { scheme: 'cranfield' | 'binary';
  */
 export async function loadSmartCollection(files: SmartFiles, name?: string): Promise<Collection> {
   const [docText, queryText, qrelText] = await Promise.all(
-    [files.docs, files.queries, files.qrels].map((f) => readFile(f, 'utf8')),
+    [files.docs, files.queries, files.qrels].map(readText),
   );
   const docs = parseSmartRecords(docText!).map((r) => {
     const title = oneLine(r.fields.get('T'));
@@ -85,12 +89,12 @@ export async function loadSmartCollection(files: SmartFiles, name?: string): Pro
   return { name: name ?? basename(files.docs).split('.')[0]!.toLowerCase(), docs, queries, qrels };
 }
 
-/** Finds the three SMART files in a folder (cran.all.1400 / CISI.ALL, *.qry, cranqrel / *.rel), or null. */
+/** Finds the three SMART files in a folder (cran.all.1400 / CISI.ALL / cacm.all, *.qry / query.text, cranqrel / *.rel / qrels.text), or null. */
 export async function findSmartFiles(dir: string): Promise<SmartFiles | null> {
   const names = (await readdir(dir)).filter((n) => !/readme/i.test(n));
   const pick = (re: RegExp) => names.find((n) => re.test(n));
   const docs = pick(/\.all(\.\d+)?$/i);
-  const queries = pick(/\.qry$/i);
-  const qrels = pick(/qrel(s)?(\.txt)?$/i) ?? pick(/\.rel$/i);
+  const queries = pick(/\.qry$/i) ?? pick(/^query\.text$/i); // CACM: cacm.all, query.text, qrels.text
+  const qrels = pick(/qrel(s)?(\.te?xt)?$/i) ?? pick(/\.rel$/i);
   return docs && queries && qrels ? { docs: join(dir, docs), queries: join(dir, queries), qrels: join(dir, qrels) } : null;
 }

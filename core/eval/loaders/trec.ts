@@ -1,10 +1,10 @@
 // TREC layout: a qrels file (`qid iter docno rel`), a topics file (SGML <top>, XML <topic>, or `qid<TAB>text`),
 // and documents as corpus.jsonl or TREC SGML <DOC> files (in docs/ or beside the other two).
 import { existsSync, statSync } from 'node:fs';
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { addJudgement, EvalError, type Collection, type CollectionDoc, type CollectionQuery, type Qrels } from '../collection.js';
-import { readJsonlCorpus } from './jsonl.js';
+import { readJsonlCorpus, readText } from './jsonl.js';
 
 export type TopicField = 'title' | 'description' | 'title+description';
 
@@ -95,17 +95,21 @@ export async function findTrecFiles(dir: string): Promise<TrecFiles | null> {
   let docs: string[];
   if (names.includes('corpus.jsonl')) docs = [join(dir, 'corpus.jsonl')];
   else if (existsSync(join(dir, 'docs'))) docs = await filesIn(join(dir, 'docs'));
-  else docs = names.filter((n) => n !== qrels && n !== topics).map((n) => join(dir, n));
+  else {
+    // Beside the other two, in subfolders too (TREC disks keep each source in its own folder).
+    const notDocs = new Set([qrels, topics].map((n) => join(dir, n)));
+    docs = (await filesIn(dir)).filter((p) => !notDocs.has(p) && !/readme/i.test(basename(p)));
+  }
   return { qrels: join(dir, qrels), topics: join(dir, topics), docs };
 }
 
 export async function loadTrecCollection(files: TrecFiles, opts: { topicField?: TopicField; name?: string } = {}): Promise<Collection> {
-  const qrels = parseTrecQrels(await readFile(files.qrels, 'utf8'));
-  const queries = parseTrecTopics(await readFile(files.topics, 'utf8'), opts.topicField);
+  const qrels = parseTrecQrels(await readText(files.qrels));
+  const queries = parseTrecTopics(await readText(files.topics), opts.topicField);
   const docs: CollectionDoc[] = [];
   for (const path of files.docs) {
     if (path.endsWith('.jsonl')) docs.push(...(await readJsonlCorpus(path)));
-    else docs.push(...parseTrecDocs(await readFile(path, 'utf8')));
+    else docs.push(...parseTrecDocs(await readText(path)));
   }
   if (docs.length === 0) {
     throw new EvalError('eval-no-docs', `No documents found beside ${basename(files.topics)}.`,

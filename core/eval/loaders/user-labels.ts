@@ -1,8 +1,8 @@
 // Questions the user labelled in the app, stored as JSON: [{ question, relevantChunkIds: [..] }, ...].
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { z } from 'zod';
 import { EvalError, type Collection, type Qrels, type UserLabels } from '../collection.js';
+import { readText } from './jsonl.js';
 
 export const UserLabelsSchema = z.array(z.object({
   question: z.string().trim().min(1),
@@ -13,7 +13,7 @@ export const UserLabelsSchema = z.array(z.object({
 export async function loadUserLabels(path: string): Promise<UserLabels> {
   let json: unknown;
   try {
-    json = JSON.parse(await readFile(path, 'utf8'));
+    json = JSON.parse(await readText(path));
   } catch (err) {
     throw new EvalError('eval-bad-labels', `Cannot read the labelled questions in ${path}: ${(err as Error).message}.`,
       'Check the file exists and is valid JSON.');

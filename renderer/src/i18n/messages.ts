@@ -139,6 +139,7 @@ export const MESSAGES: Record<string, MessageTemplate> = {
   'eval-failed': { en: 'The evaluation failed: {detail}', ja: '評価に失敗しました: {detail}', actionJa: 'コレクションとモデルを確認して、もう一度実行してください。' },
   'eval-missing-id': { en: 'A record has no id.', ja: 'ID のないレコードがあります。' },
   'eval-no-docs': { en: 'No documents were found.', ja: '文書が見つかりません。' },
+  'eval-no-judged-queries': { en: 'No question of {collection} ({queries} in all) has a relevant document.', ja: '{collection} の質問 ({queries} 件) のどれにも適合する文書がありません。', actionJa: '適合判定 (qrels) がこのコレクションの質問と文書を 0 より大きい評価で指しているか確認してください。' },
   'eval-no-split': { en: 'No relevance file for that split.', ja: 'その分割の適合判定ファイルがありません。' },
   'eval-unknown-format': { en: 'That is not a collection this app can read.', ja: 'このアプリが読めるコレクションではありません。' },
   // the store (opening it, reads that never write, a full disk)

@@ -38,6 +38,19 @@ test('an unknown split and a malformed qrels line are errors that say what to do
   const dir = await beirFolder();
   await assert.rejects(loadBeirCollection(dir, { split: 'dev' }), (e: any) => e.code === 'eval-no-split' && /test, train|train, test/.test(e.action));
   assert.throws(() => parseBeirQrels('query-id\tcorpus-id\tscore\nq1 d1 1\n'), { code: 'eval-bad-qrels' });
+  assert.throws(() => parseBeirQrels('q1\t0\t12\t1\n'), { code: 'eval-bad-qrels' });
   // A header-less file is accepted.
   assert.equal(parseBeirQrels('q1\td1\t1\n').get('q1')!.get('d1'), 1);
+});
+
+test('files written with a byte-order mark load like those without; a line that is not an object is one clear error', async () => {
+  const dir = await beirFolder();
+  const bom = '\uFEFF';
+  await writeFile(path.join(dir, 'queries.jsonl'), `${bom}{"_id":"q1","text":"what lifts a wing"}\n`);
+  await writeFile(path.join(dir, 'qrels', 'test.tsv'), `${bom}q1\td1\t1\n`);
+  const c = await loadBeirCollection(dir);
+  assert.deepEqual(c.queries, [{ id: 'q1', text: 'what lifts a wing' }]);
+  assert.deepEqual([...c.qrels.keys()], ['q1']);
+  await writeFile(path.join(dir, 'corpus.jsonl'), '{"_id":"d1","text":"x"}\nnull\n');
+  await assert.rejects(loadBeirCollection(dir), (e: any) => e.code === 'eval-bad-jsonl' && /Line 2 .* not a JSON object/.test(e.message));
 });

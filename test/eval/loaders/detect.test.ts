@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -42,4 +42,24 @@ test('a folder of something else is refused with the formats that are accepted',
   await writeFile(path.join(dir, 'notes.txt'), 'hello');
   await assert.rejects(loadCollection(dir), (e: any) => e.code === 'eval-unknown-format' && /BEIR/.test(e.action));
   await assert.rejects(loadCollection(path.join(dir, 'missing')), { code: 'eval-unknown-format' });
+});
+
+test('a BEIR or SMART folder without documents is refused, never asked against the library as labelled questions are', async () => {
+  const root = await mkdtemp(path.join(tmpdir(), 'detect-'));
+  const beir = path.join(root, 'beir');
+  await mkdir(path.join(beir, 'qrels'), { recursive: true });
+  await writeFile(path.join(beir, 'corpus.jsonl'), '');
+  await writeFile(path.join(beir, 'queries.jsonl'), '{"_id":"q","text":"x"}\n');
+  await writeFile(path.join(beir, 'qrels', 'test.tsv'), 'q\td\t1\n');
+  await assert.rejects(loadCollection(beir), { code: 'eval-no-docs' });
+  const smart = path.join(root, 'smart');
+  await mkdir(smart);
+  await writeFile(path.join(smart, 'tiny.all'), '');
+  await writeFile(path.join(smart, 'tiny.qry'), '.I 1\n.W\nx\n');
+  await writeFile(path.join(smart, 'tiny.rel'), '1 1\n');
+  await assert.rejects(loadCollection(smart), { code: 'eval-no-docs' });
+  // "qrels" must be the folder of splits: a file of that name is not BEIR.
+  await rm(path.join(beir, 'qrels'), { recursive: true });
+  await writeFile(path.join(beir, 'qrels'), 'q\td\t1\n');
+  await assert.rejects(loadCollection(beir), { code: 'eval-unknown-format' });
 });

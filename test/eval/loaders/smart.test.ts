@@ -48,6 +48,8 @@ test('Cranfield grades are mapped 1->4, 2->3, 3->2, 4->1 and -1 -> 0 (judged non
 
 test('CISI/MED-style qrels (q doc 0 0.0) mark listed pairs relevant; a query beyond the file is refused', async () => {
   assert.deepEqual(parseSmartQrels('1 28 0 0.000000\n1 35 0 0.000000\n'), { scheme: 'binary', rows: [[1, '28', 1], [1, '35', 1]] });
+  // TREC-style copies (q 0 doc rel) name the document in the third column.
+  assert.deepEqual(parseSmartQrels('1 0 13 1\n1 0 14 1\n2 0 15 0\n').rows, [[1, '13', 1], [1, '14', 1], [2, '15', 0]]);
   const dir = await mkdtemp(path.join(tmpdir(), 'smart-'));
   await writeFile(path.join(dir, 'MINI.ALL'), '.I 1\n.T\nA title\n.W\nsome text\n.I 2\n.W\nother text\n');
   await writeFile(path.join(dir, 'MINI.QRY'), '.I 1\n.W\nfirst question\n');
@@ -58,4 +60,26 @@ test('CISI/MED-style qrels (q doc 0 0.0) mark listed pairs relevant; a query bey
   assert.deepEqual([...mini.qrels.get('1')!], [['2', 1]]);
   await writeFile(path.join(dir, 'MINI.REL'), '2 2 0 0.0\n');
   await assert.rejects(loadSmartCollection((await findSmartFiles(dir))!), { code: 'eval-bad-qrels' });
+});
+
+test('SMART files with a byte-order mark keep their first record', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'smart-bom-'));
+  await writeFile(path.join(dir, 'tiny.all'), '\uFEFF.I 1\n.T\nwings\n.W\nlift on a wing\n.I 2\n.W\nheat\n');
+  await writeFile(path.join(dir, 'tiny.qry'), '\uFEFF.I 001\n.W\nwhat lifts\n.I 002\n.W\nheat\n');
+  await writeFile(path.join(dir, 'tiny.rel'), '\uFEFF1 1\n2 2\n');
+  const c = await loadSmartCollection((await findSmartFiles(dir))!);
+  assert.deepEqual(c.docs.map((d) => d.id), ['1', '2']);
+  assert.deepEqual(c.queries, [{ id: '1', text: 'what lifts' }, { id: '2', text: 'heat' }]);
+});
+
+test('a CACM-style folder (cacm.all, query.text, qrels.text with "q doc 0 0" lines) is SMART', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'cacm-'));
+  await writeFile(path.join(dir, 'cacm.all'), '.I 1\n.T\nPreliminary Report\n.B\nCACM December, 1958\n.I 2\n.T\nExtraction of Roots\n.W\nroots by repeated subtraction\n');
+  await writeFile(path.join(dir, 'query.text'), '.I 1\n.W\n extracting roots\n.N\n 1. Richard Alexander\n');
+  await writeFile(path.join(dir, 'qrels.text'), '01 2  0 0\n');
+  await writeFile(path.join(dir, 'common_words'), 'a\nthe\n');
+  const c = await loadSmartCollection((await findSmartFiles(dir))!);
+  assert.deepEqual(c.docs.map((d) => [d.id, d.title]), [['1', 'Preliminary Report'], ['2', 'Extraction of Roots']]);
+  assert.deepEqual(c.queries, [{ id: '1', text: 'extracting roots' }]);
+  assert.deepEqual([...c.qrels.get('1')!], [['2', 1]]);
 });

@@ -70,3 +70,14 @@ test('a TREC folder with topics, qrels and <DOC> files in docs/ loads as a colle
   assert.equal(c.queries.length, 2);
   assert.equal(c.qrels.get('302')!.get('FT911-2'), 1);
 });
+
+test('<DOC> files beside the topics are read from subfolders too (one folder per source, as on TREC disks)', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'trec-'));
+  await mkdir(path.join(dir, 'ft'));
+  await writeFile(path.join(dir, 'topics.301-302.txt'), SGML_TOPICS);
+  await writeFile(path.join(dir, 'qrels.301-302.txt'), '301 0 FT911-1 1\n302 0 FT911-2 1\n');
+  await writeFile(path.join(dir, 'ft', 'ft911'), DOCS);
+  await writeFile(path.join(dir, 'README'), '<DOC><DOCNO>not-a-doc</DOCNO></DOC>');
+  const c = await loadTrecCollection((await findTrecFiles(dir))!);
+  assert.deepEqual(c.docs.map((d) => d.id), ['FT911-1', 'FT911-2']);
+});

@@ -28,3 +28,9 @@ test('a bad labels file is refused with the entry that is wrong', async () => {
   await writeFile(file, '{ not json');
   await assert.rejects(loadUserLabels(file), { code: 'eval-bad-labels' });
 });
+
+test('a labels file saved with a byte-order mark (Notepad does) is read', async () => {
+  const file = path.join(await mkdtemp(path.join(tmpdir(), 'labels-')), 'labels.json');
+  await writeFile(file, '\uFEFF[{"question":"q","relevantChunkIds":[3]}]');
+  assert.deepEqual(await loadUserLabels(file), [{ question: 'q', relevantChunkIds: [3] }]);
+});
