@@ -47,11 +47,14 @@ export function createHostClient(port: MessagePortLike, log: (line: string) => v
   let markClosed: () => void = () => {};
   const closedPromise = new Promise<void>((resolve) => (markClosed = resolve));
 
-  const send = (m: ToHost) => {
+  /** The reason a message could not be sent (it cannot be copied to the engine), or null when it was sent. */
+  const send = (m: ToHost): string | null => {
     try {
       port.postMessage(m);
+      return null;
     } catch (err) {
       log(`engine host: could not send (${(err as Error).message})`);
+      return (err as Error).message;
     }
   };
 
@@ -105,7 +108,12 @@ export function createHostClient(port: MessagePortLike, log: (line: string) => v
               signal?.removeEventListener('abort', onAbort);
               resolve(reply);
             });
-            send({ type: 'call', conn, id, method, req });
+            // A request that cannot be copied (nested thousands deep) never reaches the engine: answer it here.
+            const unsent = send({ type: 'call', conn, id, method, req });
+            if (unsent !== null) {
+              pending.delete(key);
+              return resolve({ ok: false, error: { code: 'invalid-payload', message: `The request could not be passed to the engine (${unsent}).`, action: 'Send a simpler request.', params: { reason: unsent } } });
+            }
             if (signal?.aborted) onAbort();
             else signal?.addEventListener('abort', onAbort, { once: true });
           });

@@ -10,6 +10,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { AppError } from '../contract/api.js';
 import { EVENT_NAMES } from '../contract/api.js';
+import { AppErrorException } from '../contract/app-error.js';
 import { toAppError } from '../host/app-error.js';
 import type { HostClient, HostConnection } from '../host/client.js';
 import type { EngineService } from '../host/dispatch.js';
@@ -45,6 +46,8 @@ export const TOKEN_HEADER = 'x-localrag-token';
 export const CLIENT_HEADER = 'x-localrag-client';
 const CLIENT_ID = /^[A-Za-z0-9_-]{8,64}$/;
 const MAX_BODY_BYTES = 1_000_000;
+/** No request nests deeper than a few levels; thousands would overflow the stack when passed to the engine. */
+const MAX_JSON_DEPTH = 64;
 const KEEPALIVE_MS = 15_000;
 
 /** A tab's connection lives while its event stream is open or one of its calls runs. */
@@ -237,11 +240,33 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   }
   const text = Buffer.concat(chunks).toString('utf8').trim();
   if (!text) return {};
+  let body: unknown;
   try {
-    return JSON.parse(text);
+    body = JSON.parse(text);
   } catch {
     throw Object.assign(new Error('The request body is not valid JSON.'), { code: 'bad-json', action: 'Send a JSON object.' });
   }
+  if (nestedDeeperThan(body, MAX_JSON_DEPTH)) {
+    throw new AppErrorException({
+      code: 'bad-json-nesting',
+      message: `The request body nests more than ${MAX_JSON_DEPTH} levels deep.`,
+      action: 'Send a flatter JSON object.',
+      params: { limit: MAX_JSON_DEPTH },
+    });
+  }
+  return body;
+}
+
+/** Walks arrays and objects without recursion, so the check itself cannot overflow the stack. */
+function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

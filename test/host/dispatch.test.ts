@@ -49,6 +49,21 @@ test('a malformed message is answered when it names a call, and dropped otherwis
   port2.close();
 });
 
+test('a request that cannot be copied to the engine (nested 10,000 deep) is answered at once, and the host carries on', async () => {
+  const engine = await tinyEngine(join(tempDir(), 'store'));
+  const host = hostInThread(engine);
+  const conn = host.connect();
+  let deep: unknown = 1;
+  for (let i = 0; i < 10_000; i++) deep = [deep];
+  const reply = await Promise.race([conn.call('search', { question: 'wing', params: deep }), new Promise<'hang'>((r) => setTimeout(() => r('hang'), 20_000))]);
+  assert.notEqual(reply, 'hang', 'the call is answered');
+  assert.equal(reply !== 'hang' && !reply.ok && reply.error.code, 'invalid-payload');
+  assert.equal((await conn.call('getSettings', {})).ok, true, 'the host carries on');
+  conn.close();
+  await host.shutdown();
+  await engine.close();
+});
+
 test('a cancelled index run stops at the next file, says what it did, and the next run resumes', async () => {
   const engine = await tinyEngine(join(tempDir(), 'store'));
   const host = hostInThread(engine);

@@ -211,6 +211,8 @@ describe('serve mode server', () => {
       ['re-fusing a search never made', post('/api/refuse', JSON.stringify({ queryId: 'never', params: { alpha: 0.3 } }))],
       ['an unknown rerank mode', post('/api/search', JSON.stringify({ question: 'wing', params: { mode: 'bogus' } }))],
       ['settings that do not validate', post('/api/updateSettings', JSON.stringify({ chunkTokens: 'many' }))],
+      ['a body nested 10,000 deep', post('/api/search', `{"question":"x","params":${'['.repeat(10_000)}${']'.repeat(10_000)}}`)],
+      ['an object nested 10,000 deep', post('/api/updateSettings', `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`)],
     ];
     for (const [what, pending] of cases) {
       const r = await pending;
