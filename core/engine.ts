@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import type {
   AnswerResult, EngineApi, EngineStatus, EventName, FileStatus, HistoryEntry, IndexSummary, LocalRagEvents,
   ModelStatus, Passage, SearchRequest, SearchResult, RefuseRequest, AskRequest, EvalReport, LlmBackend, AppError,
@@ -32,6 +32,18 @@ import { storeReadOnly } from './store/store-errors.js';
 import type { StoreAccess } from './contract/vocabulary.js';
 
 export { EngineError } from './engine/library.js';
+
+/**
+ * A folder named by an API caller (a window, a serve-mode client) must be a full path: a relative one would be read
+ * against the engine's working directory, which the caller cannot see (`../..` added and indexed `/`).
+ */
+function fullPath(path: string): string {
+  if (isAbsolute(path)) return path;
+  throw new EngineError({
+    code: 'folder-not-absolute', message: `"${path.slice(0, 300)}" is not a full path.`,
+    action: 'Give the folder\'s full path, starting at / or at a drive (C:\\), or pick it with Add folder.', params: { path: path.slice(0, 300) },
+  });
+}
 
 export interface EngineOptions {
   storeDir: string;
@@ -174,7 +186,7 @@ export class Engine implements EngineApi {
 
   async addFolder(req: { path: string }): Promise<EngineStatus> {
     this.writable('adding a folder');
-    const folder = this.library.add(req.path);
+    const folder = this.library.add(fullPath(req.path));
     await this.library.restartWatcher();
     this.library.index([folder]).catch((err) => this.logFailure(`indexing ${folder}`, err));
     return this.getStatus();
@@ -182,13 +194,13 @@ export class Engine implements EngineApi {
 
   async removeFolder(req: { path: string }): Promise<EngineStatus> {
     this.writable('removing a folder');
-    await this.library.remove(req.path);
+    await this.library.remove(fullPath(req.path));
     return this.getStatus();
   }
 
   async reindex(req: { path?: string }, signal?: AbortSignal): Promise<IndexSummary> {
     this.writable('indexing');
-    return this.library.index(req.path ? [this.library.add(req.path)] : undefined, signal);
+    return this.library.index(req.path ? [this.library.add(fullPath(req.path))] : undefined, signal);
   }
 
   async listFiles(req: { state?: FileStatus['state'] }): Promise<FileStatus[]> {
@@ -245,7 +257,7 @@ export class Engine implements EngineApi {
   async importModel(req: { role: ModelStatus['role']; folder: string; id?: string }): Promise<ModelStatus> {
     this.writable('importing a model');
     if (req.role === 'llm') throw new EngineError({ code: 'unsupported', message: 'LLMs are not imported: set an Ollama model or a GGUF path in Settings.' });
-    const status = await importModel({ modelsDir: this.opts.modelsDir, folder: req.folder, role: req.role, id: req.id });
+    const status = await importModel({ modelsDir: this.opts.modelsDir, folder: fullPath(req.folder), role: req.role, id: req.id });
     await this.afterModelArrived(req.role);
     return status;
   }

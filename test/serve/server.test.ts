@@ -221,6 +221,14 @@ describe('serve mode server', () => {
     }
   });
 
+  test("a relative folder is refused, not read against the server's working directory", async () => {
+    for (const [method, payload] of [['addFolder', { path: 'docs' }], ['removeFolder', { path: 'docs' }], ['reindex', { path: 'docs' }], ['importModel', { role: 'embedder', folder: 'models/e5' }]] as const) {
+      const r = await call(method, payload);
+      assert.equal(r.status, 422, `${method}: ${r.body.slice(0, 200)}`);
+      assert.equal(JSON.parse(r.body).error.code, 'folder-not-absolute', method);
+    }
+  });
+
   test('closing the HTTP request cancels the answer it started', async () => {
     const fake = await startFakeOllama({ models: ['llama3.2:latest'] });
     try {
