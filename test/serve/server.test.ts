@@ -221,6 +221,29 @@ describe('serve mode server', () => {
     }
   });
 
+  test("closing a tab's event stream cancels the answer that tab started", async () => {
+    const fake = await startFakeOllama({ models: ['llama3.2:latest'] });
+    try {
+      fake.script = { kind: 'stall', after: 1 };
+      assert.equal((await call('updateSettings', { llmBackend: 'ollama', ollamaHost: fake.url, ollamaModel: 'llama3.2:latest' })).status, 200);
+      assert.equal((await call('reindex', { path: docs })).status, 200);
+      const tab = { 'X-LocalRAG-Token': server.token, 'X-LocalRAG-Client': 'tab-closing-1' };
+      const events = request({ host: '127.0.0.1', port: server.port, method: 'GET', path: '/api/events', headers: tab });
+      events.on('error', () => {});
+      events.end();
+      const answer = raw(server.port, 'POST', '/api/ask', { ...tab, 'Content-Type': 'application/json' }, JSON.stringify({ requestId: 'tab-close', question: 'What thickens towards the tip?' }));
+      const end = Date.now() + 20_000;
+      while (fake.chatRequests().length === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+      events.destroy();
+      assert.equal((await fake.chatRequests()[0]!.ended).clientAborted, true, 'the LLM request was aborted');
+      const reply = await answer;
+      assert.ok(reply.status >= 400 && reply.status < 500, `${reply.status} ${reply.body.slice(0, 200)}`);
+      assert.equal((await call('getStatus', {})).status, 200, 'the server keeps serving');
+    } finally {
+      await fake.close();
+    }
+  });
+
   test("a relative folder is refused, not read against the server's working directory", async () => {
     for (const [method, payload] of [['addFolder', { path: 'docs' }], ['removeFolder', { path: 'docs' }], ['reindex', { path: 'docs' }], ['importModel', { role: 'embedder', folder: 'models/e5' }]] as const) {
       const r = await call(method, payload);
