@@ -1,7 +1,9 @@
 // localrag: the engine from a terminal. Commands and their --json output are a stable interface for scripts.
-import { EXIT, UsageError } from './args.js';
+import type { AppError } from '../contract/api.js';
+import { toAppError } from '../host/app-error.js';
+import { EXIT, printJson, UsageError } from './args.js';
 import { interrupted } from './interrupt.js';
-import { describeError } from './messages.js';
+import { cliAction, describeError } from './messages.js';
 import { commandUsage, COMMANDS as SPECS, mainUsage } from './usage.js';
 import { packageVersion } from './version.js';
 
@@ -55,6 +57,20 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** --json before any `--`: a failure is also one JSON object on stdout, for scripts that read the code. */
+function wantsJson(argv: string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end < 0 ? argv : argv.slice(0, end)).includes('--json');
+}
+
+/** The error as scripts read it: a stable code, the line's message and action, and the values they name. */
+function errorForScripts(err: unknown): AppError {
+  if (err instanceof UsageError) return { code: 'usage-error', message: err.message };
+  const e = toAppError(err);
+  const action = cliAction(e);
+  return { ...e, ...(action ? { action } : {}) };
+}
+
 // `localrag search ... | head` closes the pipe early: that is the reader being done, not an error.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => { if (err.code === 'EPIPE') process.exit(0); else throw err; });
 
@@ -64,6 +80,7 @@ main(process.argv.slice(2)).then(
     const e = err as Error & { appError?: { code: string; message: string; action?: string; params?: Record<string, string | number> } };
     const line = e.appError ? describeError(e.appError) : e.message;
     process.stderr.write(`localrag: ${line.split('\n')[0]}\n`);
+    if (wantsJson(process.argv.slice(2))) printJson({ error: errorForScripts(err) });
     if (process.env.LOCALRAG_DEBUG || process.argv.includes('--verbose')) console.error(err);
     // Work stopped by Ctrl-C (a search, a download, an evaluation) ends like every interrupted command: 130.
     process.exitCode = err instanceof UsageError ? EXIT.usage : interrupted() ? EXIT.interrupted : EXIT.error;

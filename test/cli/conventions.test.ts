@@ -18,10 +18,10 @@ import { projectRoot, tempDir } from '../support/temp.js';
 interface Run { code: number | null; out: string; err: string; ms: number }
 
 /** The real bin, asynchronously: the fake Ollama answering it lives in this process's event loop. */
-function cli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 120_000): Promise<Run> {
+function cli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 120_000, cwd?: string): Promise<Run> {
   const t0 = performance.now();
   const child = spawn(process.execPath, [join(projectRoot, 'core/cli/bin.mjs'), ...args], {
-    env: { ...process.env, OLLAMA_HOST: '', LOCALRAG_DEBUG: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, OLLAMA_HOST: '', LOCALRAG_DEBUG: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'], cwd,
   });
   let out = '';
   let err = '';
@@ -245,5 +245,29 @@ describe('messages in the command line\'s words', () => {
     assert.doesNotMatch(plain.err, /provider unavailable|onnx:/);
     // Where a GPU provider really loads there is no fallback to report; elsewhere --verbose reports it.
     assert.ok(/provider unavailable/.test(verbose.err) || /\b(cuda|dml|coreml)\b/.test(verbose.out), verbose.err);
+  });
+});
+
+describe('--json for scripts', () => {
+  it('a failure is also one JSON object on stdout with a stable code; the exit status and the stderr line stay', async () => {
+    const root = tempDir();
+    const [usage, folder, command] = await cliAll([
+      [['search', 'x', '--mode', 'fancy', '--json', '--store', join(root, 'store')]],
+      [['index', join(root, 'no-such-folder'), '--json', '--store', join(root, 'store'), '--models', testModelsDir]],
+      [['bogus', '--json']],
+    ]);
+    for (const [r, status, code] of [[usage, 2, 'usage-error'], [folder, 1, 'not-a-folder'], [command, 2, 'usage-error']] as const) {
+      assert.equal(r.code, status, r.err);
+      const error = JSON.parse(r.out).error;
+      assert.equal(error.code, code, r.out);
+      assert.equal(r.err, `localrag: ${error.message}${error.action ? ` ${error.action}` : ''}\n`, 'the same words on stderr');
+    }
+  });
+
+  it('bench --json, run from any folder, prints only the BENCH_SUMMARY object on stdout', async () => {
+    const r = await cli(['bench', 'bm25', '--sizes', '200', '--json'], {}, 120_000, tempDir());
+    assert.equal(r.code, 0, r.err);
+    assert.equal(JSON.parse(r.out).bench, 'bm25');
+    assert.match(r.err, /200 chunks: p50/, 'the benchmark\'s own lines go to stderr');
   });
 });

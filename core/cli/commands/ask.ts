@@ -30,7 +30,7 @@ export async function run(argv: string[]): Promise<number> {
   const empty = `nothing is indexed in ${storeDirOf(values)} yet: run \`localrag index <folder>\` first, or name another store with --store`;
   const engine = await openEngine(values, overrides, { access: 'write' });
   try {
-    if (engine.library.folders().length === 0) throw new Error(empty);
+    if (engine.library.folders().length === 0) throw Object.assign(new Error(empty), { code: 'store-empty' });
     if (typeof values.model === 'string') {
       const backend = (await engine.getSettings()).llmBackend;
       await engine.overrideSettings(backend === 'embedded' ? { embeddedModelPath: resolve(values.model) } : { ollamaModel: values.model });

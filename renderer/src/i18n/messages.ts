@@ -158,6 +158,7 @@ export const MESSAGES: Record<string, MessageTemplate> = {
   'payload-too-large': { en: 'The request body is larger than 1 MB.', ja: 'リクエストが 1 MB を超えています。' },
   'bad-json': { en: 'The request body is not valid JSON.', ja: 'リクエストが正しい JSON ではありません。' },
   'bad-json-nesting': { en: 'The request body nests more than {limit} levels deep.', ja: 'リクエストの入れ子が {limit} 段を超えています。', actionJa: '入れ子の浅い JSON オブジェクトを送ってください。' },
+  'usage-error': { en: 'The command was not called the way it expects.', ja: 'コマンドの指定が正しくありません。', actionJa: '`localrag <コマンド> --help` で使い方を確認してください。' },
   'folder-not-absolute': { en: '"{path}" is not a full path.', ja: '「{path}」は完全なパスではありません。', actionJa: '/ またはドライブ (C:\\) から始まるフォルダの完全なパスを指定するか、「フォルダを追加」で選んでください。' },
   'invalid-payload': { en: 'The request could not be passed to the engine ({reason}).', ja: 'リクエストをエンジンに渡せませんでした ({reason})。', actionJa: 'もっと単純なリクエストを送ってください。' },
   internal: { en: 'Something went wrong inside the app.', ja: 'アプリの内部でエラーが起きました。', actionJa: 'ログを確認してください。続く場合は報告してください。' },
