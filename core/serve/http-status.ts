@@ -9,6 +9,8 @@ const BY_CODE: Record<string, number> = {
   'invalid-http-method': 405,
   cancelled: 409,
   'payload-too-large': 413,
+  'request-timeout': 408,
+  'headers-too-large': 431,
   'engine-failed': 503,
   'engine-stopped': 503,
   'engine-restarted': 503,

@@ -6,7 +6,8 @@
 // Each browser tab is one host connection (its X-LocalRAG-Client id): its SSE stream receives the events it asked
 // for, and closing the tab cancels what it started; closing one request cancels that call.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import type { AppError } from '../contract/api.js';
 import { EVENT_NAMES } from '../contract/api.js';
@@ -66,9 +67,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const tabs = new Map<string, Tab>();
   let port = 0;
 
-  const server = createServer((req, res) => {
+  // Without a Host header the request still reaches handle(), which refuses it in words (invalid-host).
+  const server = createServer({ requireHostHeader: false }, (req, res) => {
     handle(req, res).catch((err) => sendError(res, toAppError(err)));
   });
+  server.on('clientError', answerClientError);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let url: URL;
@@ -204,6 +207,21 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       if (ownsHost) await host.shutdown();
     },
   };
+}
+
+/**
+ * A request Node cannot parse (headers over its limit, a malformed line or length, headers too slow) gets its 4xx
+ * with a JSON error like every other refusal, instead of Node's empty reply.
+ */
+function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+  const [status, error]: [number, AppError] = err.code === 'HPE_HEADER_OVERFLOW'
+    ? [431, { code: 'headers-too-large', message: 'The request headers are larger than this server accepts.', action: 'Send shorter headers.' }]
+    : err.code === 'HPE_HEADERS_TIMEOUT' || err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, { code: 'request-timeout', message: 'The request took too long to arrive.', action: 'Send it again.' }]
+      : [400, { code: 'bad-http-request', message: 'The request is not valid HTTP.', action: 'Send a well-formed HTTP/1.1 request.' }];
+  const body = JSON.stringify({ error });
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
 
 function tokenMatches(req: IncomingMessage, url: URL, token: string): boolean {

@@ -221,6 +221,29 @@ describe('serve mode server', () => {
     }
   });
 
+  test('requests Node cannot parse, or without a Host header, get a 4xx with a JSON error', async () => {
+    const send = (bytes: string) => new Promise<string>((resolve) => {
+      const socket = connect({ host: '127.0.0.1', port: server.port }, () => socket.write(bytes));
+      let text = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (c: string) => (text += c));
+      socket.on('close', () => resolve(text));
+      socket.on('error', () => resolve(text));
+    });
+    const cases: [string, string, number, string][] = [
+      ['no Host header', 'GET /api/getStatus HTTP/1.1\r\nConnection: close\r\n\r\n', 400, 'invalid-host'],
+      ['not HTTP', 'GARBAGE\r\n\r\n', 400, 'bad-http-request'],
+      ['a length that is no number', `POST /api/getStatus HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nContent-Length: abc\r\n\r\n`, 400, 'bad-http-request'],
+      ['100 kB of headers', `GET / HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nX-Big: ${'a'.repeat(100_000)}\r\n\r\n`, 431, 'headers-too-large'],
+    ];
+    for (const [what, bytes, status, code] of cases) {
+      const reply = await send(bytes);
+      assert.match(reply, new RegExp(`^HTTP/1.1 ${status} `), what);
+      assert.equal(JSON.parse(reply.slice(reply.indexOf('{'), reply.lastIndexOf('}') + 1)).error.code, code, what);
+    }
+    assert.equal((await call('getStatus', {})).status, 200, 'the server keeps serving');
+  });
+
   test("closing a tab's event stream cancels the answer that tab started", async () => {
     const fake = await startFakeOllama({ models: ['llama3.2:latest'] });
     try {
