@@ -21,6 +21,7 @@ export async function detectCollectionFormat(path: string): Promise<CollectionFo
   const info = await stat(path).catch(() => null);
   if (!info) return null;
   if (info.isFile()) return /\.json$/i.test(path) ? 'user-labels' : null;
+  if (!info.isDirectory()) return null; // a device or a FIFO: nothing to list
   if (isBeirFolder(path)) return 'beir';
   if (await findSmartFiles(path)) return 'smart';
   if (await findTrecFiles(path)) return 'trec';

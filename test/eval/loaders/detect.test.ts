@@ -42,6 +42,8 @@ test('a folder of something else is refused with the formats that are accepted',
   await writeFile(path.join(dir, 'notes.txt'), 'hello');
   await assert.rejects(loadCollection(dir), (e: any) => e.code === 'eval-unknown-format' && /BEIR/.test(e.action));
   await assert.rejects(loadCollection(path.join(dir, 'missing')), { code: 'eval-unknown-format' });
+  // Neither a file nor a folder (a device, a FIFO): refused the same way, not a scandir error.
+  if (process.platform !== 'win32') await assert.rejects(loadCollection('/dev/null'), { code: 'eval-unknown-format' });
 });
 
 test('a BEIR or SMART folder without documents is refused, never asked against the library as labelled questions are', async () => {
