@@ -264,6 +264,24 @@ describe('--json for scripts', () => {
     }
   });
 
+  it('serve --json prints its address as one object, answers there, and stops on SIGINT with exit 0', async () => {
+    await tinyModels();
+    const child = spawn(process.execPath, [join(projectRoot, 'core/cli/bin.mjs'), 'serve', '--json', '--quiet', '--store', join(tempDir(), 'store'), '--models', testModelsDir], {
+      env: { ...process.env, OLLAMA_HOST: '' }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    const end = Date.now() + 60_000;
+    while (!out.includes('\n') && child.exitCode === null && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    const address = JSON.parse(out) as { url: string; port: number; token: string };
+    const reply = await fetch(`http://127.0.0.1:${address.port}/api/getSettings`, { method: 'POST', headers: { 'X-LocalRAG-Token': address.token }, body: '{}' });
+    assert.equal(reply.status, 200);
+    assert.match(address.url, new RegExp(`^http://127\\.0\\.0\\.1:${address.port}/\\?token=`));
+    child.kill('SIGINT');
+    assert.equal(await new Promise((r) => child.on('close', r)), 0);
+    assert.equal(out.trim().split('\n').length, 1, 'one JSON object on stdout');
+  });
+
   it('bench --json, run from any folder, prints only the BENCH_SUMMARY object on stdout', async () => {
     const r = await cli(['bench', 'bm25', '--sizes', '200', '--json'], {}, 120_000, tempDir());
     assert.equal(r.code, 0, r.err);

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { superviseHost } from '../../host/supervisor.js';
 import { startWorkerHost } from '../../host/worker.js';
 import { startServer } from '../../serve/server.js';
-import { EXIT, modelsDirOf, num, parse, storeDirOf } from '../args.js';
+import { EXIT, modelsDirOf, num, parse, printJson, storeDirOf } from '../args.js';
 import { cliLog, commonOverrides } from '../open-engine.js';
 import { COMMANDS } from '../usage.js';
 
@@ -34,7 +34,9 @@ export async function run(argv: string[]): Promise<number> {
     await host.shutdown();
     throw listenError(err, port);
   });
-  console.log(`localrag is serving the app at ${server.url}`);
+  // --json: the address as one object, for scripts that start the server and then call it.
+  if (values.json) printJson({ url: server.url, port: server.port, token: server.token });
+  else console.log(`localrag is serving the app at ${server.url}`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
