@@ -204,7 +204,7 @@ export function mainUsage(): string {
     'commands:', ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}${c.summary}`), '',
     ...optionSections([['common options', { ...COMMON_OPTIONS, version: { type: 'boolean', short: 'v', help: 'print the version and exit' } }]]), '',
     'Run `localrag <command> --help` for a command\'s options.',
-    'Exit status: 0 ok, 1 error, 2 usage error, 3 `ask` got no answer from the LLM.',
+    'Exit status: 0 ok, 1 error, 2 usage error, 3 `ask` got no answer from the LLM, 130 stopped by Ctrl-C.',
   ].join('\n');
 }
 
