@@ -25,7 +25,11 @@ export function isModelName(s: string): boolean {
 
 /** A model setting holds a name in the models folder or an absolute folder path, never a relative path. */
 export function isModelNameOrFolder(s: string): boolean {
-  if (isModelName(s)) return true;
+  return isModelName(s) || isAbsolutePath(s);
+}
+
+/** An absolute path on any platform, without `..` (a relative one would be read against the engine's working folder). */
+function isAbsolutePath(s: string): boolean {
   const absolute = s.startsWith('/') || /^[A-Za-z]:[\\/]/.test(s) || s.startsWith('\\\\');
   return absolute && !s.includes('\0') && !s.split(/[\\/]+/).includes('..');
 }
@@ -67,7 +71,7 @@ export const SettingsSchema = z.object({
   llmBackend: z.enum(LLM_BACKENDS).default('ollama'),
   ollamaHost: httpUrl.default('http://127.0.0.1:11434'),
   ollamaModel: z.string().default(''),
-  embeddedModelPath: z.string().default(''),
+  embeddedModelPath: z.string().refine((p) => p === '' || isAbsolutePath(p)).default(''),
   llmFirstTokenTimeoutMs: z.number().int().min(1000).max(600_000).default(60_000),
   /** Once the answer flows, the longest pause between two tokens before it is ended as stalled. */
   llmIdleTimeoutMs: z.number().int().min(1000).max(600_000).default(30_000),
@@ -140,6 +144,7 @@ const TEXT_RULES: Partial<Record<SettingKey, string>> = {
   hubHost: 'an http:// or https:// address, like https://huggingface.co',
   embedderModel: "a model name (letters, digits, '.', '_' or '-') or an absolute folder path",
   crossEncoderModel: "a model name (letters, digits, '.', '_' or '-') or an absolute folder path",
+  embeddedModelPath: 'the absolute path of a .gguf file, or empty',
 };
 
 export function isSettingKey(key: unknown): key is SettingKey {

@@ -65,6 +65,15 @@ test('model settings are names in the models folder or absolute folders, never a
   }
 });
 
+test('the embedded GGUF file is an absolute path or empty, never one read against the engine\'s working folder', () => {
+  for (const bad of ['model.gguf', '../x.gguf', 'models/x.gguf', '/models/../x.gguf']) {
+    assert.match(refusal({ embeddedModelPath: bad }).message, /^Embedded GGUF model file must be the absolute path of a \.gguf file, or empty/, bad);
+  }
+  for (const good of ['', '/opt/llm/x.gguf', 'C:\\llm\\x.gguf']) {
+    assert.equal(mergeSettings(DEFAULT_SETTINGS, { embeddedModelPath: good }).embeddedModelPath, good);
+  }
+});
+
 test('a model name means the same to settings and to the models folder (one definition)', () => {
   const names = ['multilingual-e5-small', 'tiny_embedder.v2', 'a..b', '../etc', 'sub/dir', '.hidden', '', 'x'.repeat(128), 'x'.repeat(129), 'e5 small'];
   for (const name of names) {
