@@ -1,6 +1,6 @@
 // Importing a model folder the user already has (copied from another machine, exported with optimum): check the
 // layout, say exactly what is missing, and install a copy (hard links for the big weight files when possible).
-import { constants, readFileSync, statSync } from 'node:fs';
+import { constants, readdirSync, readFileSync, statSync } from 'node:fs';
 import { copyFile, link, mkdir } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ModelRole, ModelStatus } from '../contract/api.js';
@@ -80,8 +80,22 @@ function planCopy(src: string): CopyPlan {
     // Big models keep their weights in external data files next to the graph; the graph names them relatively.
     for (const data of [`${from}_data`, `${from}.data`]) if (isFile(data)) files.push({ from: data, to: `onnx/${basename(data)}` });
   }
-  if (weights === 0) missing.push(`${ONNX_FP32} (or ${ONNX_INT8})`);
+  if (weights === 0) {
+    // Other names (optimum's model_O4.onnx, model_qint8_avx512_vnni.onnx, ...): one file is taken as it is;
+    // several are ambiguous and named, so the user can say which by renaming it.
+    const found = ['', 'onnx'].flatMap((d) => onnxFilesIn(join(src, d)).map((f) => (d ? `${d}/${f}` : f)));
+    if (found.length === 1) {
+      const to = /quant|int8/i.test(found[0]!) ? ONNX_INT8 : ONNX_FP32;
+      files.push({ from: join(src, found[0]!), to });
+    } else {
+      missing.push(`${ONNX_FP32} (or ${ONNX_INT8})` + (found.length ? ` (found ${found.join(', ')}: rename the one to use to ${ONNX_FP32})` : ''));
+    }
+  }
   return { files, missing };
+}
+
+function onnxFilesIn(dir: string): string[] {
+  try { return readdirSync(dir).filter((f) => f.endsWith('.onnx') && isFile(join(dir, f))).sort(); } catch { return []; }
 }
 
 function assertJson(path: string): void {

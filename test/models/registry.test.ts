@@ -196,6 +196,20 @@ describe('importModel', () => {
     assert.deepEqual(readdirSync(modelsDir), ['x']);
   });
 
+  test('one ONNX file under another name is taken; several are named so the user can pick one', async (t) => {
+    const src = plainFolder(t, 'optimum-o4');
+    renameSync(join(src, 'onnx', 'model.onnx'), join(src, 'onnx', 'model_O4.onnx'));
+    rmSync(join(src, 'onnx', 'model_quantized.onnx'));
+    const modelsDir = tempDir();
+    const s = await importModel({ modelsDir, folder: src, role: 'embedder' });
+    assert.deepEqual(readFileSync(join(s.path, 'onnx', 'model.onnx')), readFileSync(join(src, 'onnx', 'model_O4.onnx')));
+    assert.equal(s.present, true);
+    cpSync(join(src, 'onnx', 'model_O4.onnx'), join(src, 'model_qint8_avx512_vnni.onnx'));
+    const err = await rejection(importModel({ modelsDir, folder: src, role: 'embedder', id: 'two' }));
+    assert.equal(err.code, 'import-incomplete-folder');
+    assert.match(err.message, /\(found model_qint8_avx512_vnni\.onnx, onnx\/model_O4\.onnx: rename the one to use to onnx\/model\.onnx\)/);
+  });
+
   test('a sentence-transformers export: 1_Pooling and max_seq_length become the profile; other poolings are refused', async (t) => {
     const src = plainFolder(t, 'bge-like');
     mkdirSync(join(src, '1_Pooling'));
