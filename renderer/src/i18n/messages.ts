@@ -71,6 +71,7 @@ export const MESSAGES: Record<string, MessageTemplate> = {
   'import-folder-not-found': { en: 'There is no folder at that path.', ja: 'そのパスにフォルダがありません。', actionJa: 'パスを確認し、config.json と tokenizer.json のあるフォルダを選んでください。' },
   'import-incomplete-folder': { en: 'That is not a complete model folder.', ja: '必要なファイルがそろったモデルのフォルダではありません。', actionJa: 'ONNX の重みを含む Hugging Face のモデルフォルダを選んでください (config.json, tokenizer.json, onnx/model.onnx)。' },
   'import-invalid-file': { en: 'A file of the model is not valid JSON.', ja: 'モデルのファイルが正しい JSON ではありません。', actionJa: '元の場所からファイルをコピーし直してください (途中で切れている可能性があります)。' },
+  'hub-web-page': { en: '{host} answered {file} with a web page instead of the Hub\'s reply (a network sign-in page, a proxy or an error page); nothing was kept.', ja: '{host} は {file} の代わりにウェブページを返しました (ネットワークのログインページ、プロキシ、またはエラーページ)。受け取った内容は保存していません。', actionJa: 'ブラウザでネットワークにログインするか、プロキシと設定の hubHost を確認してから、もう一度ダウンロードしてください (ライブラリ > モデル > ダウンロード)。' },
   'import-unsupported-pooling': { en: '{file} asks for {modes} pooling; localrag pools by the CLS token or the mean of the tokens only.', ja: '{file} は {modes} プーリングを指定していますが、localrag が扱えるのは CLS トークンかトークン平均のプーリングだけです。', actionJa: 'CLS または平均プーリングの埋め込みモデルか、出力 sentence_embedding がすでにプーリング済みの ONNX を取り込んでください。' },
   'synth-invalid-preset': { en: 'There is no such model preset.', ja: 'そのプリセットはありません。', actionJa: 'tiny または bench を使ってください。' },
   'synth-invalid-role': { en: 'A synthesised model cannot have that role.', ja: '合成モデルにはその役割を指定できません。', actionJa: 'embedder か cross-encoder を使ってください。' },
