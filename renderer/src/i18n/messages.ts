@@ -18,6 +18,7 @@ export const MESSAGES: Record<string, MessageTemplate> = {
   cancelled: { en: '{what} was cancelled.', ja: '{what} を取り消しました。', actionJa: '必要なときにもう一度始めてください。' },
   'engine-stopped': { en: 'The engine process stopped.', ja: 'エンジンのプロセスが停止しました。', actionJa: 'アプリを再起動してください。繰り返す場合はターミナルで `localrag status` を実行して原因を確認してください。' },
   'engine-restarted': { en: 'The engine stopped while working on this and has been restarted.', ja: 'この処理の途中でエンジンが停止したため、再起動しました。', actionJa: 'もう一度お試しください。繰り返す場合はターミナルで `localrag doctor` を実行してください。' },
+  'server-stopped-answer': { en: 'Ollama stopped the answer with an error: {detail}', ja: 'Ollama がエラーで回答を中断しました: {detail}', actionJa: 'Ollama のサーバーログを確認してください (長いコンテキストではメモリ不足が多いので、小さいモデルかコンテキストを試してください)。その後もう一度質問してください。' },
   'empty-answer': { en: 'The model "{model}" finished without writing an answer.', ja: 'モデル「{model}」は回答を書かずに終了しました。', actionJa: 'もう一度質問するか、設定で別のモデルを選んでください。' },
   'engine-failed': { en: 'The engine could not start: {reason}', ja: 'エンジンを起動できませんでした: {reason}', actionJa: 'データフォルダとモデルを確認して、アプリを再起動してください。' },
   'invalid-message': { en: 'The engine received a malformed message.', ja: 'エンジンが不正な形式のメッセージを受け取りました。', actionJa: 'アプリを再起動してください。繰り返す場合は報告してください。' },
