@@ -102,6 +102,11 @@ export async function generateAnswer(req: AnswerRequest): Promise<AnswerResult> 
       },
     });
     text = gen.text;
+    // A model that ends its stream without a word (a prompt it refuses silently, a broken template) is no answer.
+    if (!gen.cancelled && text.trim() === '') {
+      throw new LlmError('empty-answer', `The model "${model}" finished without writing an answer.`,
+        'Ask again, or choose another model in Settings.', { params: { model } });
+    }
     emit({
       stage: 'llmTotal', ms: gen.totalMs, startMs: llmStart, provider, model,
       ...(gen.outputTokens !== null ? { tokens: gen.outputTokens } : {}),

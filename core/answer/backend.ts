@@ -49,7 +49,7 @@ export interface LlmBackendClient {
 export type LlmErrorCode =
   | 'server-unreachable' | 'model-missing' | 'http-error' | 'stream-broken'
   | 'malformed-stream' | 'first-token-timeout' | 'load-failed'
-  | 'idle-timeout' | 'answer-too-long' | 'reply-too-large' | 'server-timeout';
+  | 'idle-timeout' | 'answer-too-long' | 'reply-too-large' | 'server-timeout' | 'empty-answer' | 'server-stopped-answer';
 
 /** A fault of the answer stage: a stable code, one sentence for the user, and what to do about it. */
 export class LlmError extends Error {

@@ -230,6 +230,11 @@ export class OllamaClient implements LlmBackendClient {
       return new LlmError('load-failed', `Ollama could not run "${at.model}": ${detail}`,
         'Check that the model fits in memory (try a smaller one), or see the Ollama server log.', { cause: err, params: { model: at.model ?? '', detail } });
     }
+    // The same {"error": ...} line after tokens: Ollama itself stopped the answer (its runner failed mid-way).
+    if (plainServerError) {
+      return new LlmError('server-stopped-answer', `Ollama stopped the answer with an error: ${detail}`,
+        'See the Ollama server log (often memory for a long context: try a smaller model or context), then ask again.', { cause: err, params: { detail } });
+    }
     return new LlmError('stream-broken', `The connection to Ollama broke while the answer was streaming (${detail}).`,
       'Try again; if it keeps happening, restart Ollama with `ollama serve`.', { cause: err });
   }

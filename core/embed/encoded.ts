@@ -6,10 +6,15 @@ export interface Encoded {
   typeIds: number[];
 }
 
-/** Batch tensors padded only to the longest item of this batch. */
-export function padBatch(items: Encoded[], padId: number): { ids: BigInt64Array; mask: BigInt64Array; types: BigInt64Array; rows: number; cols: number; tokens: number } {
+/**
+ * Batch tensors padded only to the longest item of this batch; or, for a graph exported with a fixed sequence length
+ * (`fixedLength`), padded to exactly that length, a longer item cut keeping its last token (the closing [SEP] or
+ * </s>, as the tokenizer's own truncation does).
+ */
+export function padBatch(items: Encoded[], padId: number, fixedLength?: number | null): { ids: BigInt64Array; mask: BigInt64Array; types: BigInt64Array; rows: number; cols: number; tokens: number } {
+  if (fixedLength) items = items.map((e) => fitTo(e, fixedLength));
   const rows = items.length;
-  const cols = Math.max(1, ...items.map((e) => e.ids.length));
+  const cols = fixedLength || Math.max(1, ...items.map((e) => e.ids.length));
   const ids = new BigInt64Array(rows * cols).fill(BigInt(padId));
   const mask = new BigInt64Array(rows * cols);
   const types = new BigInt64Array(rows * cols);
@@ -23,4 +28,10 @@ export function padBatch(items: Encoded[], padId: number): { ids: BigInt64Array;
     tokens += e.ids.length;
   });
   return { ids, mask, types, rows, cols, tokens };
+}
+
+function fitTo(e: Encoded, length: number): Encoded {
+  if (e.ids.length <= length) return e;
+  const keep = (a: number[]) => [...a.slice(0, length - 1), a[a.length - 1]!];
+  return { ids: keep(e.ids), typeIds: keep(e.typeIds) };
 }

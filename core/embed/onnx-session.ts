@@ -23,6 +23,8 @@ export interface OnnxSession {
   fallbackReason: string | null;
   inputNames: readonly string[];
   outputNames: readonly string[];
+  /** The sequence length input_ids is fixed to in the graph (some static-shape exports: 128, 256), null when dynamic. */
+  sequenceLength?: number | null;
   /** Milliseconds of the (warm) probe run per provider that completed it. */
   probeMs?: Record<string, number>;
   /** Share of graph nodes per provider during the probe (e.g. { webgpu: 0.93, cpu: 0.07 }); null when unknown. */
@@ -154,7 +156,7 @@ async function tryProvider(modelPath: string, provider: string, probe: OpenSessi
     rmSync(profileDir, { recursive: true, force: true });
     return { reason: `${provider} provider unavailable: ${firstLine(err)}`, error: err };
   }
-  const s: OnnxSession = { session, provider, modelPath, fallbackReason: null, inputNames: session.inputNames, outputNames: session.outputNames };
+  const s: OnnxSession = { session, provider, modelPath, fallbackReason: null, inputNames: session.inputNames, outputNames: session.outputNames, sequenceLength: fixedSequenceLength(session) };
   try {
     if (timed) await probe(s, true);
     const t0 = performance.now();
@@ -208,13 +210,24 @@ export async function createOnnxSession(modelPath: string, setting: ProviderSett
       const session = await factory(modelPath, provider, { ...cpuSessionOptions(), logSeverityLevel: provider === 'cpu' ? 3 : 4 });
       const fallbackReason = reasons.length ? reasons.join('; ') : null;
       if (fallbackReason) log(`onnx: ${fallbackReason}; running ${modelPath} on ${provider}`);
-      return { session, provider, modelPath, fallbackReason, inputNames: session.inputNames, outputNames: session.outputNames };
+      return { session, provider, modelPath, fallbackReason, inputNames: session.inputNames, outputNames: session.outputNames, sequenceLength: fixedSequenceLength(session) };
     } catch (err) {
       if (provider === 'cpu') throw err;
       reasons.push(`${provider} provider unavailable: ${firstLine(err)}`);
     }
   }
   throw new Error(`no execution provider could start ${modelPath}`);
+}
+
+/** input_ids' second dimension when the graph fixes it to a number; null when it is symbolic or unknown. */
+export function fixedSequenceLength(session: ort.InferenceSession): number | null {
+  try {
+    const meta = session.inputMetadata?.find((m) => m.name === 'input_ids');
+    const dim = meta?.isTensor ? meta.shape[1] : undefined;
+    return typeof dim === 'number' && dim > 0 ? dim : null;
+  } catch {
+    return null;
+  }
 }
 
 function firstLine(err: unknown): string {

@@ -70,12 +70,12 @@ export class PassageModel extends SessionModel {
     const profile = profileFor(opts.id, opts.modelDir, 'embedder');
     // The probe: a batch of the sizes indexing sends (one short passage when not timed), whose outputs must be
     // usable vectors of the config's width.
-    const probes = { timed: padBatch(opts.probe(4), opts.padId), quick: padBatch(opts.probe(1), opts.padId) };
+    const probes = { timed: opts.probe(4), quick: opts.probe(1) };
     let dim = 0;
     const onnx = await openSession({
       modelDir: opts.modelDir, preferQuantized: opts.settings.preferQuantized, setting: opts.settings.executionProvider, log: opts.log,
       probe: async (s, timed) => {
-        const result = await runBert(s, timed ? probes.timed : probes.quick);
+        const result = await runBert(s, padBatch(timed ? probes.timed : probes.quick, opts.padId, s.sequenceLength));
         const out = pickEmbeddingOutput(result, s.outputNames, s.modelPath);
         dim = out.tensor.dims[out.tensor.dims.length - 1]!;
         checkEmbeddingWidth(dim, s.modelPath, result, out.name);
@@ -113,7 +113,7 @@ export class PassageModel extends SessionModel {
   }
 
   private async run(batch: Encoded[]): Promise<Float32Array[]> {
-    const padded = padBatch(batch, this.padId);
+    const padded = padBatch(batch, this.padId, this.onnx.sequenceLength);
     const { mask, rows, cols } = padded;
     const result = await runBert(this.onnx, padded);
     const out = pickEmbeddingOutput(result, this.onnx.outputNames, this.onnx.modelPath);

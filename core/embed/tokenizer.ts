@@ -1,7 +1,8 @@
 // The model folder's own tokenizer (Hugging Face tokenizer.json), loaded offline, with the truncation and padding
 // rules the embedder and cross-encoder need.
-import { basename, dirname, resolve } from 'node:path';
-import { AutoTokenizer, env, type PreTrainedTokenizer } from '@huggingface/transformers';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { AutoTokenizer, env, PreTrainedTokenizer } from '@huggingface/transformers';
 import type { Encoded } from './encoded.js';
 
 export { padBatch, type Encoded } from './encoded.js';
@@ -20,6 +21,12 @@ export interface TextTokenizer {
 
 export async function loadTokenizer(modelDir: string): Promise<TextTokenizer> {
   const dir = resolve(modelDir);
+  // Some exports ship tokenizer.json alone. AutoTokenizer needs tokenizer_config.json to pick a class (without it
+  // it threw a TypeError about tokenizer_class); the generic class runs tokenizer.json's own normaliser,
+  // pre-tokenizer and post-processor, which is all the encoding there is.
+  if (!existsSync(join(dir, 'tokenizer_config.json'))) {
+    return wrap(new PreTrainedTokenizer(JSON.parse(readFileSync(join(dir, 'tokenizer.json'), 'utf8')), {}));
+  }
   env.allowRemoteModels = false;
   env.allowLocalModels = true;
   env.localModelPath = dirname(dir) + '/';

@@ -8,7 +8,7 @@ import { dirname } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import type { HubFetch, HubTarget, RepoFile } from './hub.js';
+import { webPageError, type HubFetch, type HubTarget, type RepoFile } from './hub.js';
 import { ModelError } from './model-error.js';
 
 export const INCOMPLETE_SUFFIX = '.incomplete';
@@ -88,6 +88,10 @@ async function download(job: FileJob, ctx: FetchContext, part: string, have: num
     }
     if (res.status === 401 || res.status === 403 || res.status === 404) throw new ModelError(httpRefusal(ctx.target, job, res.status));
     if (!res.ok || !res.body) throw fail(new Error(`HTTP ${res.status}`));
+    if (/^text\/html/i.test(res.headers.get('content-type') ?? '') && !/\.html?$/i.test(job.url)) {
+      await res.body.cancel();
+      throw webPageError(ctx.target, job.label);
+    }
     poke();
     try {
       await pipeline(

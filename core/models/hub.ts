@@ -59,8 +59,9 @@ export async function listRepo(target: HubTarget, ref: RepoRef, fetchImpl: HubFe
   const hubUrl = target.host.replace(/\/+$/, '');
   let repo = ref.repo;
   const noticeRename = (res: Response) => {
+    if (!res.redirected) return;
     const m = /\/api\/models\/([^/]+\/[^/?]+)/.exec(new URL(res.url).pathname);
-    if (res.redirected && m && m[1] !== repo) repo = decodeURIComponent(m[1]!);
+    if (m && m[1] !== repo) repo = decodeURIComponent(m[1]!);
   };
   const f = hubFetch(fetchImpl, noticeRename);
   try {
@@ -95,9 +96,24 @@ export function fileNotFound(target: HubTarget, repo: string, revision: string, 
   });
 }
 
+/**
+ * A 200 answer that is a web page where JSON or a model file belongs: a network's sign-in page (hotel, airport), a
+ * proxy's block page or a mirror's error page. Its bytes are never kept as (part of) the file.
+ */
+export function webPageError(target: HubTarget, file: string): ModelError {
+  return new ModelError({
+    code: 'hub-web-page',
+    message: `${target.host} answered ${file} with a web page instead of the Hub's reply (a network sign-in page, a proxy or an error page); nothing was kept.`,
+    action: `Sign in to the network in a browser (or check the proxy and Settings > hubHost), then run \`localrag models download ${target.id}\` again (Library > Models > Download).`,
+    params: { host: target.host, file, id: target.id },
+  });
+}
+
 /** Turns what a hub request threw into a ModelError the user can act on. */
 export function hubRequestError(err: unknown, target: HubTarget, ref?: RepoRef): ModelError {
   if (err instanceof ModelError) return err;
+  // The listing is JSON; a body that does not parse came from something other than the Hub.
+  if ((err as Error)?.name === 'SyntaxError') return webPageError(target, `the file list of ${ref?.repo ?? target.id}`);
   const importHint = `\`localrag models import <folder> --role ${target.role} --id ${target.id}\` (Library > Models > Import)`;
   if (err instanceof HubApiError && ref) {
     if (err.statusCode === 404) {

@@ -1,6 +1,6 @@
 // Importing a model folder the user already has (copied from another machine, exported with optimum): check the
 // layout, say exactly what is missing, and install a copy (hard links for the big weight files when possible).
-import { constants, readFileSync, statSync } from 'node:fs';
+import { constants, readdirSync, readFileSync, statSync } from 'node:fs';
 import { copyFile, link, mkdir } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ModelRole, ModelStatus } from '../contract/api.js';
@@ -53,10 +53,11 @@ export async function importModel(opts: ImportOptions): Promise<ModelStatus> {
     });
   }
   for (const f of REQUIRED_FILES) assertJson(join(src, f));
+  const profile = sentenceTransformersProfile(src, opts.role);
 
   await installStaged(opts.modelsDir, id, async (staging) => {
     for (const { from, to } of plan.files) await copyInto(from, join(staging, to));
-    await writeMarker(staging, importMarker(readMarker(src), src, opts.role));
+    await writeMarker(staging, importMarker(readMarker(src), src, opts.role, profile));
   });
   return modelStatus(opts.modelsDir, id, opts.role);
 }
@@ -79,8 +80,22 @@ function planCopy(src: string): CopyPlan {
     // Big models keep their weights in external data files next to the graph; the graph names them relatively.
     for (const data of [`${from}_data`, `${from}.data`]) if (isFile(data)) files.push({ from: data, to: `onnx/${basename(data)}` });
   }
-  if (weights === 0) missing.push(`${ONNX_FP32} (or ${ONNX_INT8})`);
+  if (weights === 0) {
+    // Other names (optimum's model_O4.onnx, model_qint8_avx512_vnni.onnx, ...): one file is taken as it is;
+    // several are ambiguous and named, so the user can say which by renaming it.
+    const found = ['', 'onnx'].flatMap((d) => onnxFilesIn(join(src, d)).map((f) => (d ? `${d}/${f}` : f)));
+    if (found.length === 1) {
+      const to = /quant|int8/i.test(found[0]!) ? ONNX_INT8 : ONNX_FP32;
+      files.push({ from: join(src, found[0]!), to });
+    } else {
+      missing.push(`${ONNX_FP32} (or ${ONNX_INT8})` + (found.length ? ` (found ${found.join(', ')}: rename the one to use to ${ONNX_FP32})` : ''));
+    }
+  }
   return { files, missing };
+}
+
+function onnxFilesIn(dir: string): string[] {
+  try { return readdirSync(dir).filter((f) => f.endsWith('.onnx') && isFile(join(dir, f))).sort(); } catch { return []; }
 }
 
 function assertJson(path: string): void {
@@ -107,7 +122,42 @@ async function copyInto(from: string, to: string): Promise<void> {
 }
 
 /** A synthesised folder keeps its marker as it is, so it never passes for real weights; others record the source. */
-function importMarker(existing: ModelMarker | null, src: string, role: ModelRole): ModelMarker {
+function importMarker(existing: ModelMarker | null, src: string, role: ModelRole, profile: Record<string, unknown> | null): ModelMarker {
   if (existing?.synthesised === true) return existing;
-  return { ...(existing ?? {}), source: 'import', folder: src, role, at: new Date().toISOString() };
+  const merged = profile ? { profile: { ...(existing?.profile as object | undefined), ...profile } } : {};
+  return { ...(existing ?? {}), ...merged, source: 'import', folder: src, role, at: new Date().toISOString() };
+}
+
+/**
+ * A sentence-transformers export says how it pools in 1_Pooling/config.json and how long its inputs are in
+ * sentence_bert_config.json; without reading them a CLS-pooled embedder (e.g. the BGE family) was silently
+ * mean-pooled. Recorded as the marker's profile, which profileFor applies. Poolings the embedder lacks are refused.
+ */
+function sentenceTransformersProfile(src: string, role: ModelRole): Record<string, unknown> | null {
+  if (role !== 'embedder') return null;
+  const profile: Record<string, unknown> = {};
+  const poolingPath = join(src, '1_Pooling', 'config.json');
+  if (isFile(poolingPath)) {
+    assertJson(poolingPath);
+    const modes = Object.entries(JSON.parse(readFileSync(poolingPath, 'utf8')) as Record<string, unknown>)
+      .filter(([k, v]) => k.startsWith('pooling_mode_') && v === true).map(([k]) => k.slice('pooling_mode_'.length));
+    const mode = modes.length === 1 ? { cls_token: 'cls', mean_tokens: 'mean' }[modes[0]!] : undefined;
+    if (!mode) {
+      throw new ModelError({
+        code: 'import-unsupported-pooling',
+        message: `${poolingPath} asks for ${modes.join(' + ') || 'no'} pooling; localrag pools by the CLS token or the mean of the tokens only.`,
+        action: 'Import an embedder that uses CLS or mean pooling, or one whose ONNX export is already pooled (output sentence_embedding).',
+        params: { file: poolingPath, modes: modes.join(' + ') || 'none' },
+      });
+    }
+    profile.pooling = mode;
+  }
+  const stConfig = join(src, 'sentence_bert_config.json');
+  if (isFile(stConfig)) {
+    try {
+      const max = Number((JSON.parse(readFileSync(stConfig, 'utf8')) as { max_seq_length?: unknown }).max_seq_length);
+      if (Number.isInteger(max) && max > 0) profile.maxLength = Math.min(max, 512);
+    } catch { /* optional: the config's max_position_embeddings applies */ }
+  }
+  return Object.keys(profile).length ? profile : null;
 }

@@ -79,13 +79,13 @@ export class CrossEncoder extends SessionModel {
     const tokenizer = await loadTokenizer(opts.modelDir);
     const maxLength = Math.min(opts.settings.crossMaxLength, profile.maxLength);
     // The probe (core/embed/onnx-session.ts): pairs of realistic lengths whose logits must be finite, one per pair.
-    const batchOf = (n: number) => padBatch(Array.from({ length: n }, (_, i) =>
-      tokenizer.encodePair('probe question about lift', 'probe passage about drag '.repeat(2 + i * 8), maxLength)), tokenizer.padId);
+    const batchOf = (n: number) => Array.from({ length: n }, (_, i) =>
+      tokenizer.encodePair('probe question about lift', 'probe passage about drag '.repeat(2 + i * 8), maxLength));
     const probes = { timed: batchOf(4), quick: batchOf(1) };
     const onnx = await openSession({
       modelDir: opts.modelDir, preferQuantized: opts.settings.preferQuantized, setting: opts.settings.executionProvider, log: opts.log,
       probe: async (s, timed) => {
-        const batch = timed ? probes.timed : probes.quick;
+        const batch = padBatch(timed ? probes.timed : probes.quick, tokenizer.padId, s.sequenceLength);
         const result = await runBert(s, batch);
         checkLogits(result.logits ?? result[s.outputNames[0]!], batch.rows, s.modelPath, result);
       },
@@ -126,7 +126,7 @@ export class CrossEncoder extends SessionModel {
   }
 
   private async run(batch: Encoded[], stats?: CrossStats): Promise<number[]> {
-    const padded = padBatch(batch, this.tokenizer.padId);
+    const padded = padBatch(batch, this.tokenizer.padId, this.onnx.sequenceLength);
     const { rows, cols, tokens } = padded;
     const result = await runBert(this.onnx, padded);
     const logits = (result.logits ?? result[this.onnx.outputNames[0]!])!;
@@ -136,10 +136,19 @@ export class CrossEncoder extends SessionModel {
 }
 
 /**
- * [batch, 1] logits as they are; for a [batch, C] classifier the last column, the "relevant" class of the usual
- * two-label (irrelevant, relevant) heads.
+ * [batch, 1] logits as they are. A [batch, C] classifier's raw last column is not a relevance score: its softmax
+ * depends on the other columns too ([0, 2] is 88 % relevant, [5, 3] 12 %, yet 3 > 2 would rank the second first).
+ * So the score is the log-odds of the last ("relevant") class, last - logsumexp(others): l1 - l0 for the usual
+ * two-label heads, whose sigmoid (the fusion's `sigmoid` normalisation) is the softmax probability.
  */
 export function readLogits(data: Float32Array, rows: number, dims: readonly number[]): number[] {
   const width = dims.length > 1 ? dims[dims.length - 1]! : 1;
-  return Array.from({ length: rows }, (_, r) => data[r * width + width - 1]!);
+  return Array.from({ length: rows }, (_, r) => {
+    const row = data.subarray(r * width, (r + 1) * width);
+    const last = row[width - 1]!;
+    if (width === 1) return last;
+    const others = row.subarray(0, width - 1);
+    const top = Math.max(...others);
+    return last - (top + Math.log(others.reduce((s, x) => s + Math.exp(x - top), 0)));
+  });
 }

@@ -104,6 +104,23 @@ describe('LLM faults from a fake Ollama over HTTP', () => {
     assert.match(res.error!.message, /HTTP 401: 401 Authorization Required$/);
   });
 
+  it('a stream that ends without a word (or only blanks): empty-answer, never an empty "answer"', async () => {
+    for (const tokens of [[], [' ', '\n\n']]) {
+      fake.script = { kind: 'normal', tokens };
+      const res = await ask();
+      assertFault(res, 'empty-answer');
+      assert.match(res.error!.message, /"llama3\.2" finished without writing an answer/);
+    }
+  });
+
+  it('an {"error"} line after some tokens: Ollama stopped the answer, in its own words, with the text so far', async () => {
+    fake.script = { kind: 'error-line', after: 3, message: 'llama runner process has terminated: signal: killed' };
+    const res = await ask();
+    assertFault(res, 'server-stopped-answer');
+    assert.match(res.error!.message, /^Ollama stopped the answer with an error: llama runner process has terminated/);
+    assert.equal(res.text, FAKE_TOKENS.slice(0, 3).join(''), 'the text streamed before it is kept');
+  });
+
   it('HTTP 500: http-error with the server message', async () => {
     fake.script = { kind: 'status', status: 500, error: 'llama runner process has terminated: signal: killed' };
     const res = await ask();

@@ -14,16 +14,17 @@ import { tempDir } from '../support/temp.js';
 const settings = { executionProvider: 'cpu' as const, preferQuantized: false, embedBatchSize: 4 };
 
 /** A model folder with the tiny embedder's tokenizer and a graph: mean of word embeddings, then `shape`. */
-async function folderWith(opts: { output: string; width: number; sliceTo?: number; hidden?: number }): Promise<string> {
+async function folderWith(opts: { output: string; width: number; sliceTo?: number; hidden?: number; fixedLength?: number; tokenizerFiles?: string[] }): Promise<string> {
   const { embedderDir } = await tinyModels();
   const dir = join(tempDir('io-'), 'model');
   mkdirSync(join(dir, 'onnx'), { recursive: true });
-  for (const f of ['tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'vocab.txt']) copyFileSync(join(embedderDir, f), join(dir, f));
+  for (const f of opts.tokenizerFiles ?? ['tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'vocab.txt']) copyFileSync(join(embedderDir, f), join(dir, f));
   const config = JSON.parse(readFileSync(join(embedderDir, 'config.json'), 'utf8'));
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...config, hidden_size: opts.hidden ?? opts.width }));
   const g = new GraphBuilder('io-test');
-  const ids = g.input('input_ids', 'int64', ['batch_size', 'sequence_length']);
-  g.input('attention_mask', 'int64', ['batch_size', 'sequence_length']);
+  const seq = opts.fixedLength ?? 'sequence_length';
+  const ids = g.input('input_ids', 'int64', ['batch_size', seq]);
+  g.input('attention_mask', 'int64', ['batch_size', seq]);
   const vocab = config.vocab_size as number;
   const table = Float32Array.from({ length: vocab * opts.width }, (_, i) => Math.sin(i * 0.37));
   const emb = g.op('Gather', [g.initializer('emb', table, [vocab, opts.width]), ids]);
@@ -63,4 +64,25 @@ test('a width that differs from config.hidden_size is refused', async () => {
   assert.equal(err.appError.code, 'model-dimension-mismatch');
   assert.match(err.message, /^model\.onnx gives vectors of width 12 \(output last_hidden_state_pooled\) but config\.json says hidden_size 384/);
   assert.deepEqual([err.appError.params?.dim, err.appError.params?.hidden], [12, 384]);
+});
+
+test('a graph exported with a fixed sequence length gets every batch padded to it, longer texts cut keeping [SEP]', async (t) => {
+  const dir = await folderWith({ output: 'sentence_embedding', width: 16, fixedLength: 12 });
+  const e = await Embedder.load({ id: 'fixed', modelDir: dir, settings });
+  t.after(() => e.close());
+  const long = 'the boundary layer separates behind the shock wave at high mach numbers';
+  const [cut, short] = await e.embedPassages([long, 'wing']);
+  const ids = e.tokenizer.encode(long, 512).ids;
+  assert.ok(ids.length > 12, 'the text is longer than the graph takes');
+  const [manual] = await e.model.embedEncoded([{ ids: [...ids.slice(0, 11), ids.at(-1)!], typeIds: new Array(12).fill(0) }]);
+  assert.ok(cut!.every((x, d) => Math.abs(x - manual![d]!) < 1e-6), 'the same as the first 11 tokens and [SEP]');
+  assert.ok(short!.every(Number.isFinite));
+});
+
+test('a folder with tokenizer.json alone (no tokenizer_config.json) loads with the generic tokenizer', async (t) => {
+  const dir = await folderWith({ output: 'sentence_embedding', width: 16, tokenizerFiles: ['tokenizer.json'] });
+  const e = await Embedder.load({ id: 'bare-tokenizer', modelDir: dir, settings });
+  t.after(() => e.close());
+  assert.deepEqual(e.tokenizer.encode('wing lift', 512).ids, [101, 3358, 6336, 102]);
+  assert.equal((await e.embedQuery('wing lift')).length, 16);
 });

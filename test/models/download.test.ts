@@ -184,6 +184,26 @@ describe('downloadModel against the replayed hub', () => {
     assert.deepEqual(readFileSync(join(status.path, 'onnx/model.onnx')), fixtureBytes(L6_REPO, 'onnx/model.onnx'));
   });
 
+  test('a web page answered with 200 (a network sign-in page) is refused and never kept; the rerun completes', async (t) => {
+    const h = await hub(t);
+    const modelsDir = tempDir();
+    const portal = `<html><head><title>Sign in to Hotel WiFi</title></head><body>${'x'.repeat(300)}</body></html>`;
+    const page = () => new Response(portal, { status: 200, headers: { 'Content-Type': 'text/html; charset=utf-8' } });
+    const onFile: typeof fetch = async (input, init) => (String(input).includes('/resolve/') && String(input).endsWith('/config.json') ? page() : fetch(input, init));
+    const err = await rejection(downloadModel({ modelsDir, id: L6, hubHost: h.host, cpu: VNNI, fetch: onFile }));
+    assert.equal(err.code, 'hub-web-page');
+    assert.match(err.message, /^http:\/\/127\.0\.0\.1:\d+ answered config\.json with a web page instead of the Hub's reply \(a network sign-in page, a proxy or an error page\); nothing was kept\.$/);
+    assert.deepEqual(err.appError.params, { host: h.host, file: 'config.json', id: L6 });
+    assert.ok(!existsSync(join(modelsDir, `${L6}.partial`, 'config.json.incomplete')), 'no byte of the page is kept to resume from');
+    assertNotInstalled(modelsDir, L6);
+    const onList: typeof fetch = async (input, init) => (String(input).includes('/api/models/') ? page() : fetch(input, init));
+    const listed = await rejection(downloadModel({ modelsDir, id: L6, hubHost: h.host, cpu: VNNI, fetch: onList }));
+    assert.equal(listed.code, 'hub-web-page', listed.message);
+    assert.match(listed.message, /answered the file list of cross-encoder\/ms-marco-MiniLM-L6-v2 with a web page/);
+    const status = await downloadModel({ modelsDir, id: L6, hubHost: h.host, cpu: VNNI });
+    assert.deepEqual(readFileSync(join(status.path, 'config.json')), fixtureBytes(L6_REPO, 'config.json'));
+  });
+
   test('a required file the repo lacks is named before any weights are fetched', async (t) => {
     const h = await hub(t);
     const source = HUB_SOURCES[E5]!;

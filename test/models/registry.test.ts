@@ -5,6 +5,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, r
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { Embedder } from '../../core/embed/embedder.js';
+import { profileFor } from '../../core/embed/profiles.js';
 import {
   defaultDataDir, defaultModelsDir, importModel, listModels, missingModelError, ModelError, modelStatus, resolveModelDir,
   SYNTH_PROVENANCE,
@@ -193,6 +194,36 @@ describe('importModel', () => {
     assert.equal((await rejection(importModel({ modelsDir, folder: tinyDir, role: 'embedder', id: '../escape' }))).code, 'invalid-model-id');
     assert.equal((await rejection(importModel({ modelsDir, folder: tinyDir, role: 'llm' }))).code, 'import-unsupported-role');
     assert.deepEqual(readdirSync(modelsDir), ['x']);
+  });
+
+  test('one ONNX file under another name is taken; several are named so the user can pick one', async (t) => {
+    const src = plainFolder(t, 'optimum-o4');
+    renameSync(join(src, 'onnx', 'model.onnx'), join(src, 'onnx', 'model_O4.onnx'));
+    rmSync(join(src, 'onnx', 'model_quantized.onnx'));
+    const modelsDir = tempDir();
+    const s = await importModel({ modelsDir, folder: src, role: 'embedder' });
+    assert.deepEqual(readFileSync(join(s.path, 'onnx', 'model.onnx')), readFileSync(join(src, 'onnx', 'model_O4.onnx')));
+    assert.equal(s.present, true);
+    cpSync(join(src, 'onnx', 'model_O4.onnx'), join(src, 'model_qint8_avx512_vnni.onnx'));
+    const err = await rejection(importModel({ modelsDir, folder: src, role: 'embedder', id: 'two' }));
+    assert.equal(err.code, 'import-incomplete-folder');
+    assert.match(err.message, /\(found model_qint8_avx512_vnni\.onnx, onnx\/model_O4\.onnx: rename the one to use to onnx\/model\.onnx\)/);
+  });
+
+  test('a sentence-transformers export: 1_Pooling and max_seq_length become the profile; other poolings are refused', async (t) => {
+    const src = plainFolder(t, 'bge-like');
+    mkdirSync(join(src, '1_Pooling'));
+    writeFileSync(join(src, '1_Pooling', 'config.json'), JSON.stringify({ word_embedding_dimension: 32, pooling_mode_cls_token: true, pooling_mode_mean_tokens: false }));
+    writeFileSync(join(src, 'sentence_bert_config.json'), JSON.stringify({ max_seq_length: 128, do_lower_case: false }));
+    const modelsDir = tempDir();
+    const s = await importModel({ modelsDir, folder: src, role: 'embedder' });
+    const profile = profileFor('bge-like', s.path, 'embedder');
+    assert.deepEqual([profile.pooling, profile.maxLength], ['cls', 128]);
+    writeFileSync(join(src, '1_Pooling', 'config.json'), JSON.stringify({ pooling_mode_cls_token: false, pooling_mode_lasttoken: true }));
+    const err = await rejection(importModel({ modelsDir, folder: src, role: 'embedder', id: 'last-token' }));
+    assert.equal(err.code, 'import-unsupported-pooling');
+    assert.match(err.message, /1_Pooling\/config\.json asks for lasttoken pooling/);
+    assert.deepEqual(readdirSync(modelsDir), ['bge-like']);
   });
 });
 

@@ -111,8 +111,16 @@ describe('CrossEncoder', () => {
     assert.ok(Number.isFinite((await encoder.score(question, passages(1)))[0]));
   });
 
-  it('readLogits takes [batch, 1] as is and the last column of [batch, 2]', () => {
+  it('readLogits takes [batch, 1] as is and the log-odds of the last class of [batch, C]', () => {
     assert.deepEqual(readLogits(Float32Array.from([0.5, -1]), 2, [2, 1]), [0.5, -1]);
-    assert.deepEqual(readLogits(Float32Array.from([0.1, 0.9, 0.7, 0.3]), 2, [2, 2]).map((x) => Math.round(x * 10) / 10), [0.9, 0.3]);
+    // [0, 2] is p = 0.88 relevant, [5, 3] p = 0.12: the raw last column (2 < 3) ranked them the wrong way round.
+    const two = readLogits(Float32Array.from([0, 2, 5, 3]), 2, [2, 2]);
+    assert.deepEqual(two, [2, -2]);
+    assert.ok(two[0]! > two[1]!);
+    const softmaxLast = (row: number[]) => Math.exp(row.at(-1)!) / row.reduce((s, x) => s + Math.exp(x), 0);
+    const three = readLogits(Float32Array.from([1, 2, 0.5, -1, 0, 3]), 2, [2, 3]);
+    [[1, 2, 0.5], [-1, 0, 3]].forEach((row, i) => {
+      assert.ok(Math.abs(1 / (1 + Math.exp(-three[i]!)) - softmaxLast(row)) < 1e-6, `row ${i}: sigmoid(score) is p(last class)`);
+    });
   });
 });

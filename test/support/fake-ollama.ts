@@ -17,8 +17,11 @@ export type ChatScript =
   | { kind: 'malformed-line'; after: number; tokens?: string[] }
   /** Streams the tokens and ends the response cleanly, but without the done message. */
   | { kind: 'no-done'; tokens?: string[] }
-  /** An {"error": ...} line in a 200 stream: how Ollama reports a model that failed to load. */
-  | { kind: 'error-line'; message: string }
+  /**
+   * An {"error": ...} line in a 200 stream: how Ollama reports a model that failed to load (after `after` tokens,
+   * default none: a runner that failed mid-answer, e.g. out of memory on a long context).
+   */
+  | { kind: 'error-line'; message: string; after?: number; tokens?: string[] }
   /** Answers with this HTTP status and Ollama's JSON error body, or `body` as given (a proxy's own error shape). */
   | { kind: 'status'; status: number; error: string; body?: string; contentType?: string }
   /** Ignores num_predict: streams tokens for ever (as fast as the client reads) until the client goes away. */
@@ -169,6 +172,7 @@ async function chat(
   };
 
   if (script.kind === 'error-line') {
+    for (let i = 0; i < (script.after ?? 0); i++) line(res, part(tokens[i % tokens.length]!));
     line(res, { error: script.message });
     return void res.end();
   }
