@@ -11,7 +11,7 @@ import { createEngine } from '../../core/engine.js';
 import type { EngineApi } from '../../core/contract/api.js';
 import { startServer, type RunningServer } from '../../core/serve/server.js';
 import { cspHeader } from '../../core/serve/csp.js';
-import { startFakeOllama } from '../support/fake-ollama.js';
+import { startFakeOllama, type FakeOllama } from '../support/fake-ollama.js';
 import { TINY_MODELS, tinyModels } from '../support/models.js';
 
 interface Reply { status: number; headers: Record<string, string | string[] | undefined>; body: string }
@@ -36,6 +36,21 @@ describe('serve mode server', () => {
   let dir: string;
   const call = (method: string, payload: unknown, token = server.token) =>
     raw(server.port, 'POST', `/api/${method}`, { 'Content-Type': 'application/json', 'X-LocalRAG-Token': token }, JSON.stringify(payload));
+
+  /** An Ollama that stalls after one token, set as the LLM, with the docs indexed. */
+  async function stallingOllama(): Promise<FakeOllama> {
+    const fake = await startFakeOllama({ models: ['llama3.2:latest'] });
+    fake.script = { kind: 'stall', after: 1 };
+    assert.equal((await call('updateSettings', { llmBackend: 'ollama', ollamaHost: fake.url, ollamaModel: 'llama3.2:latest' })).status, 200);
+    assert.equal((await call('reindex', { path: docs })).status, 200);
+    return fake;
+  }
+  /** Waits (at most 20 s) until the LLM is asked; returns that deadline for later waits. */
+  async function untilAsked(fake: FakeOllama): Promise<number> {
+    const end = Date.now() + 20_000;
+    while (fake.chatRequests().length === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    return end;
+  }
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'localrag-serve-'));
@@ -245,18 +260,14 @@ describe('serve mode server', () => {
   });
 
   test("closing a tab's event stream cancels the answer that tab started", async () => {
-    const fake = await startFakeOllama({ models: ['llama3.2:latest'] });
+    const fake = await stallingOllama();
     try {
-      fake.script = { kind: 'stall', after: 1 };
-      assert.equal((await call('updateSettings', { llmBackend: 'ollama', ollamaHost: fake.url, ollamaModel: 'llama3.2:latest' })).status, 200);
-      assert.equal((await call('reindex', { path: docs })).status, 200);
       const tab = { 'X-LocalRAG-Token': server.token, 'X-LocalRAG-Client': 'tab-closing-1' };
       const events = request({ host: '127.0.0.1', port: server.port, method: 'GET', path: '/api/events', headers: tab });
       events.on('error', () => {});
       events.end();
       const answer = raw(server.port, 'POST', '/api/ask', { ...tab, 'Content-Type': 'application/json' }, JSON.stringify({ requestId: 'tab-close', question: 'What thickens towards the tip?' }));
-      const end = Date.now() + 20_000;
-      while (fake.chatRequests().length === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+      await untilAsked(fake);
       events.destroy();
       assert.equal((await fake.chatRequests()[0]!.ended).clientAborted, true, 'the LLM request was aborted');
       const reply = await answer;
@@ -276,16 +287,12 @@ describe('serve mode server', () => {
   });
 
   test('closing the HTTP request cancels the answer it started', async () => {
-    const fake = await startFakeOllama({ models: ['llama3.2:latest'] });
+    const fake = await stallingOllama();
     try {
-      fake.script = { kind: 'stall', after: 1 };
-      assert.equal((await call('updateSettings', { llmBackend: 'ollama', ollamaHost: fake.url, ollamaModel: 'llama3.2:latest' })).status, 200);
-      assert.equal((await call('reindex', { path: docs })).status, 200);
       const req = request({ host: '127.0.0.1', port: server.port, method: 'POST', path: '/api/ask', headers: { 'Content-Type': 'application/json', 'X-LocalRAG-Token': server.token } });
       req.on('error', () => {});
       req.end(JSON.stringify({ requestId: 'http-close', question: 'What thickens towards the tip?' }));
-      const end = Date.now() + 20_000;
-      while (fake.chatRequests().length === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+      const end = await untilAsked(fake);
       req.destroy();
       assert.equal((await fake.chatRequests()[0]!.ended).clientAborted, true, 'the LLM request was aborted');
       let row: { status: string } | undefined;
