@@ -34,8 +34,8 @@ import type { StoreAccess } from './contract/vocabulary.js';
 export { EngineError } from './engine/library.js';
 
 /**
- * A folder named by an API caller (a window, a serve-mode client) must be a full path: a relative one would be read
- * against the engine's working directory, which the caller cannot see (`../..` added and indexed `/`).
+ * A folder or collection named by an API caller (a window, a serve-mode client) must be a full path: a relative one
+ * would be read against the engine's working directory, which the caller cannot see (`../..` added and indexed `/`).
  */
 function fullPath(path: string): string {
   if (isAbsolute(path)) return path;
@@ -331,7 +331,7 @@ export class Engine implements EngineApi {
 
   async startEval(req: EvalRequest): Promise<EvalRunStarted> {
     this.writable('running an evaluation');
-    return this.evaluations.start(req);
+    return this.evaluations.start({ ...req, source: fullPath(req.source) });
   }
 
   async cancelEval(req: { runId: string }): Promise<{ cancelled: boolean }> {

@@ -22,13 +22,15 @@ export class Library {
   private queue: Promise<unknown> = Promise.resolve();
   private watcher: { close(): Promise<void> } | null = null;
   private pendingWatch = new Set<string>();
+  /** Folders removed since this engine opened (and not added again): runs queued before the removal skip them. */
+  private readonly removed = new Set<string>();
   private watchTimer: NodeJS.Timeout | null = null;
   progress: IndexProgress | null = null;
   lastSummary: IndexSummary | null = null;
   /** Fires when the engine closes: queued and running index runs stop at the next file. */
   private readonly closing = new AbortController();
-  /** The run that is indexing now, so it can be cancelled by its id. */
-  private current: { runId: string | null; controller: AbortController } | null = null;
+  /** The run that is indexing now, so it can be cancelled by its id (or by removing one of its folders). */
+  private current: { runId: string | null; controller: AbortController; folders: string[] } | null = null;
   /** The passage-embedding thread of the current embedder (see host/embed-thread.ts), kept between runs. */
   private embedThread: { key: string; thread: Promise<EmbedThread | null> } | null = null;
 
@@ -55,12 +57,20 @@ export class Library {
     const refusal = this.ownDirs ? ownDirRefusal(folder, this.ownDirs) : null;
     if (refusal) throw new EngineError(refusal);
     this.db.prepare('INSERT OR IGNORE INTO folders(path, added_at) VALUES (?, ?)').run(folder, new Date().toISOString());
+    this.removed.delete(folder);
     return folder;
   }
 
-  /** Forgets a folder: its documents, chunks and vectors leave the index. */
+  /**
+   * Forgets a folder: its documents, chunks and vectors leave the index. A run indexing it is stopped first (a
+   * folder added by mistake, a whole disk, goes at once instead of after it is indexed); that run's other folders
+   * are indexed again afterwards, from where it stopped.
+   */
   async remove(path: string): Promise<void> {
     const folder = resolve(path);
+    const cut = this.current?.folders.includes(folder) ? this.current : null;
+    cut?.controller.abort();
+    this.removed.add(folder);
     await this.enqueue(() => this.asWriter('removing a folder', undefined, async () => {
       const dense = await this.runtime.denseRuntime();
       const paths = this.db.prepare('SELECT path FROM documents WHERE folder = ?').pluck().all(folder) as string[];
@@ -72,6 +82,10 @@ export class Library {
       this.db.prepare('DELETE FROM folders WHERE path = ?').run(folder);
     }));
     await this.restartWatcher();
+    const rest = cut ? cut.folders.filter((f) => !this.removed.has(f)) : [];
+    if (rest.length > 0) {
+      this.index(rest).catch((err) => { if (!(err instanceof CancelledError)) this.log(`indexing after a removal failed: ${(err as Error).message}`); });
+    }
   }
 
   /**
@@ -84,7 +98,9 @@ export class Library {
     const stop = AbortSignal.any([controller.signal, this.closing.signal, ...(signal ? [signal] : [])]);
     return this.enqueue(async () => {
       if (stop.aborted) throw new CancelledError('Indexing');
-      this.current = { runId: null, controller };
+      // A folder removed while this run waited in the queue is not indexed back in.
+      folders = folders.filter((f) => !this.removed.has(f));
+      this.current = { runId: null, controller, folders };
       try {
         return await this.asWriter('indexing', stop, async () => {
           const dense = await this.runtime.denseForIndexing();

@@ -147,6 +147,40 @@ test('what changed while the app was closed is caught up when it starts watching
   assert.ok(!paths.some((p) => p.endsWith('report-4.md')), 'the removed file is gone');
 });
 
+test('removing a folder while it is being indexed stops that run at once, and its other folders are indexed after', async (t) => {
+  const root = tempDir();
+  const big = join(root, 'big');
+  mkdirSync(big);
+  for (let i = 0; i < 200; i++) writeFileSync(join(big, `note-${i}.md`), `# Note ${i}\n\nWing ${i} has a chord of ${i} mm.\n`);
+  const small = join(root, 'small');
+  writeCorpus(small);
+  const engine = await tinyEngine(join(root, 'store'));
+  t.after(() => engine.close());
+  // Both known, big first: the run over all folders reaches small only after big, so small is indexed by the run
+  // that follows the removal.
+  engine.library.add(big);
+  engine.library.add(small);
+  const started = new Promise<void>((resolve) => {
+    const off = engine.subscribe((event, p) => {
+      if (event === 'onIndexProgress' && (p as { filesDone: number }).filesDone >= 1) { off(); resolve(); }
+    });
+  });
+  const run = engine.reindex({});
+  await started;
+  await engine.removeFolder({ path: big });
+  const summary = await run;
+  assert.equal(summary.cancelled, true, 'the run was stopped, not finished first');
+  const end = Date.now() + 60_000;
+  let status = await engine.getStatus();
+  while ((status.indexing !== null && status.indexing.phase !== 'done') || status.documents < 5) {
+    if (Date.now() > end) break;
+    await new Promise((r) => setTimeout(r, 100));
+    status = await engine.getStatus();
+  }
+  assert.deepEqual(status.folders, [small]);
+  assert.equal(status.documents, 5, 'only the remaining folder\'s files, all of them');
+});
+
 test('an embedder that arrives later adds vectors to text indexed without one', async (t) => {
   const root = tempDir();
   writeCorpus(join(root, 'docs'));

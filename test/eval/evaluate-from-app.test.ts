@@ -63,5 +63,7 @@ test('a path that holds no collection is refused at once, with what to use inste
   t.after(() => engine.close());
   await assert.rejects(engine.startEval({ source: tempDir() }), (e: any) => e.appError?.code === 'eval-unknown-format' && /SMART/.test(e.appError.action));
   assert.throws(() => validateRequest('startEval', { source: '  ' }), (e: any) => e.appError?.code === 'invalid-request');
+  // A relative path would be read against the engine's working folder, which the window cannot see.
+  await assert.rejects(engine.startEval({ source: 'test/fixtures/japanese-bm25' }), (e: any) => e.appError?.code === 'folder-not-absolute');
   assert.throws(() => validateRequest('startEval', { source: collection, extra: 1 }), (e: any) => e.appError?.code === 'invalid-request');
 });
