@@ -73,13 +73,18 @@ export class Library {
     this.removed.add(folder);
     await this.enqueue(() => this.asWriter('removing a folder', undefined, async () => {
       const dense = await this.runtime.denseRuntime();
-      const paths = this.db.prepare('SELECT path FROM documents WHERE folder = ?').pluck().all(folder) as string[];
-      for (const p of paths) {
-        const removed = removeDocument(this.db, p);
-        if (dense.ok) dense.value.vectors.remove(removed);
+      // One transaction (each document's is nested in it): a crash part-way never leaves the folder listed with
+      // part of its files gone. The vector index follows after the commit (it is checked against SQLite at open).
+      const removed = this.db.transaction(() => {
+        const paths = this.db.prepare('SELECT path FROM documents WHERE folder = ?').pluck().all(folder) as string[];
+        const ids = paths.flatMap((p) => removeDocument(this.db, p));
+        this.db.prepare('DELETE FROM folders WHERE path = ?').run(folder);
+        return ids;
+      }).immediate();
+      if (dense.ok) {
+        dense.value.vectors.remove(removed);
+        dense.value.vectors.save();
       }
-      if (dense.ok) dense.value.vectors.save();
-      this.db.prepare('DELETE FROM folders WHERE path = ?').run(folder);
     }));
     await this.restartWatcher();
     const rest = cut ? cut.folders.filter((f) => !this.removed.has(f)) : [];
