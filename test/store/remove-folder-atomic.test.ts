@@ -32,8 +32,9 @@ test('a folder removal that fails part-way removes nothing; run again it removes
     raw.close();
     await engine.library.remove(folder);
     const after = new Database(join(storeDir, 'localrag.sqlite'), { readonly: true });
-    assert.deepEqual([0, 0, 0, 0].map((_, i) => after.prepare(['SELECT count(*) FROM documents', 'SELECT count(*) FROM chunks', 'SELECT count(*) FROM vectors', 'SELECT count(*) FROM folders'][i]!).pluck().get()), [0, 0, 0, 0]);
+    const left = ['documents', 'chunks', 'vectors', 'folders'].map((t) => after.prepare(`SELECT count(*) FROM ${t}`).pluck().get());
     after.close();
+    assert.deepEqual(left, [0, 0, 0, 0], 'documents, chunks, vectors and the folder are gone');
   } finally {
     await engine.close();
   }
