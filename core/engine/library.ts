@@ -18,6 +18,15 @@ import { resolveModelDir } from '../models/index.js';
 
 export class EngineError extends AppErrorException {}
 
+/** The full path of a folder that exists, or the error that says it does not. */
+export function existingFolder(path: string): string {
+  const folder = resolve(path);
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) {
+    throw new EngineError({ code: 'not-a-folder', message: `${folder} is not a folder that exists.`, action: 'Pick an existing folder.', params: { path: folder } });
+  }
+  return folder;
+}
+
 export class Library {
   private queue: Promise<unknown> = Promise.resolve();
   private watcher: { close(): Promise<void> } | null = null;
@@ -50,10 +59,7 @@ export class Library {
   }
 
   add(path: string): string {
-    const folder = resolve(path);
-    if (!existsSync(folder) || !statSync(folder).isDirectory()) {
-      throw new EngineError({ code: 'not-a-folder', message: `${folder} is not a folder that exists.`, action: 'Pick an existing folder.' });
-    }
+    const folder = existingFolder(path);
     const refusal = this.ownDirs ? ownDirRefusal(folder, this.ownDirs) : null;
     if (refusal) throw new EngineError(refusal);
     this.db.prepare('INSERT OR IGNORE INTO folders(path, added_at) VALUES (?, ?)').run(folder, new Date().toISOString());

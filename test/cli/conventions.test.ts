@@ -262,6 +262,7 @@ describe('--json for scripts', () => {
       assert.equal(error.code, code, r.out);
       assert.equal(r.err, `localrag: ${error.message}${error.action ? ` ${error.action}` : ''}\n`, 'the same words on stderr');
     }
+    assert.equal(existsSync(join(root, 'store')), false, 'a folder typo never creates an empty store');
   });
 
   it('serve --json prints its address as one object, answers there, and stops on SIGINT with exit 0', async () => {

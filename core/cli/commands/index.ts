@@ -2,6 +2,7 @@
 // Ctrl-C stops at the next file: what was indexed is kept and listed, the exit status is 130, and the same command
 // again resumes where it stopped.
 import { EXIT, num, parse, printJson, UsageError } from '../args.js';
+import { existingFolder } from '../../engine/library.js';
 import { interruptSignal } from '../interrupt.js';
 import { describeError } from '../messages.js';
 import { openEngine } from '../open-engine.js';
@@ -12,6 +13,8 @@ export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, COMMANDS.index!.options);
   if (positionals.length === 0) throw new UsageError('index needs at least one folder: localrag index <folder...>');
   const maxMb = num(values['max-file-mb'], 'max-file-mb', { ok: (n) => n > 0, allowed: 'a number of megabytes above 0' });
+  // A folder that does not exist is refused before the store is opened, so a typo never creates an empty store.
+  for (const p of positionals) existingFolder(p);
   const engine = await openEngine(values, {}, { maxFileBytes: maxMb === undefined ? undefined : Math.round(maxMb * 1024 * 1024) });
   try {
     const folders = positionals.map((p) => engine.library.add(p));

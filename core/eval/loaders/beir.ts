@@ -44,9 +44,18 @@ export async function loadBeirCollection(dir: string, opts: { split?: string; na
   const qrels = parseBeirQrels(await readText(join(dir, 'qrels', `${split}.tsv`)));
   const queries: Collection['queries'] = [];
   const queriesPath = join(dir, 'queries.jsonl');
+  const seen = new Set<string>();
   for await (const rec of readJsonl(queriesPath)) {
     const id = recordId(rec, queriesPath);
-    if (qrels.has(id)) queries.push({ id, text: String(rec['text'] ?? '') });
+    // A repeated id is one question (the first), never one question scored twice.
+    if (!qrels.has(id) || seen.has(id)) continue;
+    seen.add(id);
+    const text = rec['text'];
+    if (typeof text !== 'string' || !text.trim()) {
+      throw new EvalError('eval-query-without-text', `Query "${id.slice(0, 100)}" in ${queriesPath} has no "text".`,
+        'Give every query its question in a "text" field.', { query: id.slice(0, 100), path: queriesPath });
+    }
+    queries.push({ id, text });
   }
   const docs = await readJsonlCorpus(join(dir, 'corpus.jsonl'));
   return { name: opts.name ?? `${basename(dir)}/${split}`, docs, queries, qrels };

@@ -132,6 +132,7 @@ export const MESSAGES: Record<string, MessageTemplate> = {
   'browse-truncated': { en: 'Only the first {shown} entries are shown.', ja: '最初の {shown} 件だけを表示しています。', actionJa: '一覧にないフォルダへは、パス欄にそのパスを入力して移動してください。' },
   // evaluation
   'eval-bad-engine-output': { en: 'The engine returned malformed candidates.', ja: 'エンジンが不正な候補を返しました。' },
+  'eval-query-without-text': { en: 'Query "{query}" in {path} has no "text".', ja: '{path} の質問「{query}」に "text" がありません。', actionJa: 'すべての質問の本文を "text" フィールドに入れてください。' },
   'eval-bad-jsonl': { en: 'A line of the collection is not valid JSON.', ja: 'コレクションの行が正しい JSON ではありません。' },
   'eval-bad-labels': { en: 'The labelled questions cannot be read.', ja: 'ラベル付きの質問を読み込めません。' },
   'eval-bad-qrels': { en: 'A relevance judgement line is not valid.', ja: '適合判定の行が正しくありません。' },

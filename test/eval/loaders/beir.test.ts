@@ -54,3 +54,15 @@ test('files written with a byte-order mark load like those without; a line that 
   await writeFile(path.join(dir, 'corpus.jsonl'), '{"_id":"d1","text":"x"}\nnull\n');
   await assert.rejects(loadBeirCollection(dir), (e: any) => e.code === 'eval-bad-jsonl' && /Line 2 .* not a JSON object/.test(e.message));
 });
+
+test('a judged query without text is one clear error; a repeated query id is one question, not two', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'beir-'));
+  await writeFile(path.join(dir, 'corpus.jsonl'), '{"_id":"d1","text":"wing flutter"}\n{"_id":"d2","text":"boundary layer"}\n');
+  await mkdir(path.join(dir, 'qrels'));
+  await writeFile(path.join(dir, 'qrels', 'test.tsv'), 'query-id\tcorpus-id\tscore\nq1\td1\t1\nq2\td2\t1\n');
+  await writeFile(path.join(dir, 'queries.jsonl'), '{"_id":"q1","text":"flutter"}\n{"_id":"q1","text":"flutter again"}\n{"_id":"q2","text":"layer"}\n');
+  assert.deepEqual((await loadBeirCollection(dir)).queries, [{ id: 'q1', text: 'flutter' }, { id: 'q2', text: 'layer' }]);
+  await writeFile(path.join(dir, 'queries.jsonl'), '{"_id":"q1","text":"flutter"}\n{"_id":"q2"}\n');
+  await assert.rejects(loadBeirCollection(dir), (e: any) => e.code === 'eval-query-without-text' && /Query "q2"/.test(e.message) && Boolean(e.action));
+});
+
