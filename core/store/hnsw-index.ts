@@ -11,6 +11,7 @@ const CONNECTIVITY = 16;
 const EXPANSION_ADD = 128;
 export const EXPANSION_SEARCH = Number(process.env.LOCALRAG_HNSW_EF ?? 640);
 const ADD_THREADS = Math.max(1, availableParallelism());
+const PARALLEL_ADD_FROM = 10_000;
 
 function newIndex(dim: number, expansionSearch: number): UsearchIndex {
   return new usearch.Index({
@@ -48,7 +49,10 @@ export class HnswBackend implements VectorBackend {
       if (v.length !== this.dim) throw new Error(`vector of dimension ${v.length} for an index of ${this.dim}`);
       flat.set(v, i * this.dim);
     });
-    this.index.add(BigUint64Array.from(ids, (id) => BigInt(id)), flat, ADD_THREADS);
+    // Threads race for neighbours, so a graph built on several differs from run to run (a vector can then miss
+    // its own query). Small batches (incremental patches, small stores) go on one thread and give the same graph
+    // every time; only large builds, where the threads pay, use them all.
+    this.index.add(BigUint64Array.from(ids, (id) => BigInt(id)), flat, ids.length >= PARALLEL_ADD_FROM ? ADD_THREADS : 1);
     for (const id of ids) this.keys.add(id);
   }
 
