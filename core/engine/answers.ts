@@ -17,6 +17,7 @@ import type { Db } from '../store/db.js';
 import { counts } from '../store/documents.js';
 import { finishAnswer, historyEntries, setStandalone, startAnswer } from '../store/history.js';
 import { EngineError } from './library.js';
+import { Operations } from './operations.js';
 import { joinTimings, type Searches } from './searches.js';
 import { stageNote, withNotes } from '../contract/stage-notes.js';
 
@@ -36,7 +37,8 @@ function conversationNotFound(id: string): EngineError {
 
 export class Answers {
   private clients = new Map<string, LlmBackendClient>();
-  private running = new Map<string, AbortController>();
+  /** Answers being written, by request id (cancelled by id, by their caller's signal, or when the engine closes). */
+  private readonly running = new Operations();
 
   constructor(
     private readonly db: Db,
@@ -100,12 +102,13 @@ export class Answers {
         standaloneQuestion: req.question, standaloneMethod: prior.length ? 'key-terms' : 'first-question',
       });
     })();
-    const controller = new AbortController();
-    if (signal?.aborted) controller.abort();
-    else signal?.addEventListener('abort', () => controller.abort(), { once: true });
-    this.running.set(req.requestId, controller);
+    return this.running.run(req.requestId, signal, (cancel) => this.write(req, s, prior, conversationId, cancel));
+  }
+
+  /** The answer itself, after its history row is started: the row always ends with the outcome. */
+  private async write(req: AskRequest, s: Settings, prior: PriorTurn[], conversationId: string, signal: AbortSignal): Promise<AnswerResult> {
     try {
-      const { standalone, timing } = await this.standalone(req.question, prior, s, controller.signal);
+      const { standalone, timing } = await this.standalone(req.question, prior, s, signal);
       setStandalone(this.db, req.requestId, standalone.question, standalone.method);
       const found = await this.searches.search({ question: standalone.question, params: req.params });
       const search = timing ? { ...found, timings: joinTimings([timing], found.timings) } : found;
@@ -117,7 +120,7 @@ export class Answers {
       sources(null);
       const answered = search.top.length === 0 ? this.nothingToAnswer(req, search) : await generateAnswer({
         requestId: req.requestId, question: standalone.question, search, client: this.client(s), model: this.modelName(s),
-        settings: s, signal: controller.signal,
+        settings: s, signal,
         onToken: (token) => this.emit('onAnswerToken', { requestId: req.requestId, token }),
         onTiming: (t) => this.emit('onStageTiming', { requestId: req.requestId, timing: t }),
         onPromptFitted: (_included, dropped) => sources(dropped),
@@ -131,8 +134,6 @@ export class Answers {
     } catch (err) {
       finishAnswer(this.db, req.requestId, { status: 'failed', answer: '', result: null, error: failureOf(err) });
       throw err;
-    } finally {
-      this.running.delete(req.requestId);
     }
   }
 
@@ -148,13 +149,11 @@ export class Answers {
   }
 
   cancel(requestId: string): boolean {
-    const c = this.running.get(requestId);
-    c?.abort();
-    return Boolean(c);
+    return this.running.cancel(requestId);
   }
 
   cancelAll(): void {
-    for (const c of this.running.values()) c.abort();
+    this.running.cancelAll();
   }
 
   history(limit: number): HistoryEntry[] {
