@@ -74,6 +74,8 @@ export interface FakeElectron {
   appEmit(event: string, ...args: unknown[]): void;
   quitCalls(): number;
   workers: Worker[];
+  /** Each engine process's exit code, in the order they were started (listened to from the start, so never missed). */
+  workerExits: Promise<number>[];
   /** The next folder the native picker returns (null: the user cancels). */
   pickedFolder: string | null;
 }
@@ -91,6 +93,7 @@ export function fakeElectron(): FakeElectron {
   const handlers = new Map<string, (event: unknown, ...args: unknown[]) => unknown>();
   const schemes: unknown[] = [];
   const workers: Worker[] = [];
+  const workerExits: Promise<number>[] = [];
   let sandbox = false;
   let quits = 0;
   let protocolHandler: ((request: Request) => Response | Promise<Response>) | null = null;
@@ -151,6 +154,7 @@ export function fakeElectron(): FakeElectron {
           stdout: false, stderr: false,
         });
         workers.push(worker);
+        workerExits.push(new Promise((resolve) => worker.once('exit', resolve)));
         const child = new Emitter();
         worker.on('message', (m) => child.emit('message', m));
         worker.on('exit', (code) => child.emit('exit', code));
@@ -166,7 +170,7 @@ export function fakeElectron(): FakeElectron {
 
   return {
     electron: electron as unknown as DesktopElectron,
-    windows, handlers, schemes, workers,
+    windows, handlers, schemes, workers, workerExits,
     sandboxEnabled: () => sandbox,
     protocolHandler: () => protocolHandler,
     permissionRequest(permission) {
