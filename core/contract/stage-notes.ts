@@ -2,6 +2,7 @@
 // users' scripts, and each note also travels as code + params in `noteParts`, so the interface shows it in its own
 // language (renderer/src/i18n/messages.ts), as it does for errors. Several notes on one stage are joined with '; '.
 import type { AppError, StageTiming } from './api.js';
+import { fillTemplate } from './template.js';
 import type { StageNoteCode } from './vocabulary.js';
 
 type Params = Record<string, string | number>;
@@ -29,7 +30,7 @@ const TEXT: Record<StageNoteCode, string> = {
 
 /** One note, as the interface translates it. */
 export function stageNote(code: StageNoteCode, params: Params = {}): AppError {
-  const message = TEXT[code].replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+  const message = fillTemplate(TEXT[code], params);
   return { code, message, ...(Object.keys(params).length ? { params } : {}) };
 }
 

@@ -1,5 +1,7 @@
 // Every UI string, in English and Japanese. `ja` is typed against `en`, so a missing translation fails the build.
 // {name} placeholders are filled by t().
+import { fillTemplate } from '../../../core/contract/template.js';
+import type { Language } from '../../../core/contract/vocabulary.js';
 
 /** Names of products and APIs: the same in every language. */
 const PRODUCT_NAMES = {
@@ -683,10 +685,10 @@ export const ja: Record<StringKey, string> = {
   choice_dense: 'ベクトル検索のみ',
 };
 
-export type Language = 'en' | 'ja';
+export type { Language };
 export const DICTIONARIES: Record<Language, Record<StringKey, string>> = { en, ja };
 
 export function translate(lang: Language, key: StringKey, vars?: Record<string, string | number>): string {
   const template: string = DICTIONARIES[lang][key] ?? en[key] ?? key;
-  return template.replace(/\{(\w+)\}/g, (m, name: string) => (vars && name in vars ? String(vars[name]) : m));
+  return fillTemplate(template, vars);
 }
